@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Optimisation for the numeric modules: bounds checks stay in debug builds (tests), and release
+/// builds (benchmarks, training) drop them.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+  name: "dcls-delays",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "dcls-delays", targets: ["dcls-delays"])
+  ],
+  targets: [
+    .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
+    .systemLibrary(name: "CHDF5", path: "Sources/CHDF5"),
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+    .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
+    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+    .target(
+      name: "CGnuplot",
+      path: "Sources/CGnuplot",
+      cxxSettings: [.unsafeFlags(["-std=c++17"])],
+      linkerSettings: [
+        .linkedLibrary("boost_iostreams"), .linkedLibrary("boost_filesystem"),
+        .linkedLibrary("boost_system"), .linkedLibrary("stdc++"),
+      ]),
+    .target(
+      name: "Datasets",
+      dependencies: ["CArchive", "CHDF5", "CFFTW", "CCrypto"],
+      swiftSettings: fastMath),
+    .target(
+      name: "SpikingNetwork",
+      dependencies: ["CBLAS", "Datasets"],
+      swiftSettings: fastMath),
+    .target(
+      name: "Reports",
+      dependencies: ["CGnuplot", "SpikingNetwork"]),
+    .target(
+      name: "Pipeline",
+      dependencies: ["Datasets", "SpikingNetwork", "Reports", "CCrypto"]),
+    .executableTarget(
+      name: "dcls-delays",
+      dependencies: ["Pipeline", "Datasets", "SpikingNetwork", "Reports"],
+      swiftSettings: fastMath),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "SpikingNetworkTests", dependencies: ["SpikingNetwork"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports"], resources: [.copy("Golden")]),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+    .testTarget(name: "ToolTests", dependencies: ["Pipeline"]),
+  ],
+  swiftLanguageModes: [.v5],
+  cxxLanguageStandard: .cxx17
+)

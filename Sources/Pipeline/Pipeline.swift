@@ -1,0 +1,1 @@
+// The stage graph behind `dcls-delays reproduce`.

@@ -1,0 +1,1 @@
+// The report stage: comparison tables and gnuplot figures from finished runs.

@@ -1,0 +1,44 @@
+import Datasets
+import Foundation
+
+/// One subcommand: its one-line usage and the function that runs it.
+struct Command {
+  var usage: String
+  var run: (inout Arguments) throws -> Void
+  var switches: Set<String> = []
+}
+
+let commands: [(name: String, command: Command)] = [
+  ("train", trainCommand),
+  ("infer", inferCommand),
+  ("bench", benchCommand),
+  ("data", dataCommand),
+  ("report", reportCommand),
+  ("reproduce", reproduceCommand),
+  ("status", statusCommand),
+]
+
+func printUsage() {
+  print("usage: dcls-delays COMMAND [OPTIONS]\n\ncommands:")
+  for (_, command) in commands { print("  \(command.usage)") }
+}
+
+let words = Array(CommandLine.arguments.dropFirst())
+guard let name = words.first, name != "help", name != "--help", name != "-h" else {
+  printUsage()
+  exit(words.isEmpty ? 2 : 0)
+}
+guard let command = commands.first(where: { $0.name == name })?.command else {
+  FileHandle.standardError.write(Data("dcls-delays: unknown command '\(name)'. Run 'dcls-delays help' for the list.\n".utf8))
+  exit(2)
+}
+do {
+  var arguments = try Arguments(command: name, words: Array(words.dropFirst()), switches: command.switches)
+  try command.run(&arguments)
+} catch let error as ReportableError {
+  FileHandle.standardError.write(Data("dcls-delays \(name): \(error.description)\n".utf8))
+  exit(error.isInputError ? 2 : 1)
+} catch {
+  FileHandle.standardError.write(Data("dcls-delays \(name): \(error)\n".utf8))
+  exit(1)
+}
