@@ -84,12 +84,16 @@ extension IntegerDelays {
                 while start < rounded {
                   var low = SIMD16<R>(repeating: 0)
                   var high = SIMD16<R>(repeating: 0)
-                  for e in 0..<(I * n) {
-                    let i = e / n
-                    let source = UnsafeRawPointer(xBase + (b * I + i) * stride + start + tapBase[entries + e])
-                    let weight = SIMD16<R>(repeating: valueBase[entries + e])
-                    low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
-                    high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
+                  var e = entries
+                  for i in 0..<I {
+                    let channel = xBase + (b * I + i) * stride + start
+                    for _ in 0..<n {
+                      let source = UnsafeRawPointer(channel + tapBase[e])
+                      let weight = SIMD16<R>(repeating: valueBase[e])
+                      low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
+                      high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
+                      e += 1
+                    }
                   }
                   UnsafeMutableRawPointer(row + start).storeBytes(of: low, as: SIMD16<R>.self)
                   UnsafeMutableRawPointer(row + start + 16).storeBytes(of: high, as: SIMD16<R>.self)
@@ -132,18 +136,22 @@ extension IntegerDelays {
             DispatchQueue.concurrentPerform(iterations: O) { o in
               for b in 0..<B {
                 let gradientRow = dyBase + (b * O + o) * gradientStride + (K - 1)
-                for e in 0..<(I * n) {
-                  let i = e / n
-                  let source = xBase + (b * I + i) * stride + tapBase[o * I * n + e]
-                  var sum = SIMD16<R>(repeating: 0)
-                  var start = 0
-                  while start < dotLength {
-                    let g = UnsafeRawPointer(gradientRow + start).loadUnaligned(as: SIMD16<R>.self)
-                    let x = UnsafeRawPointer(source + start).loadUnaligned(as: SIMD16<R>.self)
-                    sum.addProduct(g, x)
-                    start += 16
+                var e = o * I * n
+                for i in 0..<I {
+                  let channel = xBase + (b * I + i) * stride
+                  for _ in 0..<n {
+                    let source = channel + tapBase[e]
+                    var sum = SIMD16<R>(repeating: 0)
+                    var start = 0
+                    while start < dotLength {
+                      let g = UnsafeRawPointer(gradientRow + start).loadUnaligned(as: SIMD16<R>.self)
+                      let x = UnsafeRawPointer(source + start).loadUnaligned(as: SIMD16<R>.self)
+                      sum.addProduct(g, x)
+                      start += 16
+                    }
+                    dvBase[e] += sum.sum()
+                    e += 1
                   }
-                  dvBase[o * I * n + e] += sum.sum()
                 }
               }
             }
@@ -177,13 +185,17 @@ extension IntegerDelays {
                 while start < inputRounded {
                   var low = SIMD16<R>(repeating: 0)
                   var high = SIMD16<R>(repeating: 0)
-                  for e in 0..<(O * n) {
-                    let o = e / n
+                  var e = entries
+                  for o in 0..<O {
                     // dy column of step s is s + K - 1; s = u + K-1 - k, shifted by K - 1 more.
-                    let source = UnsafeRawPointer(dyBase + (b * O + o) * gradientStride + start + tapBase[entries + e] + (K - 1))
-                    let weight = SIMD16<R>(repeating: valueBase[entries + e])
-                    low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
-                    high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
+                    let channel = dyBase + (b * O + o) * gradientStride + start + (K - 1)
+                    for _ in 0..<n {
+                      let source = UnsafeRawPointer(channel + tapBase[e])
+                      let weight = SIMD16<R>(repeating: valueBase[e])
+                      low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
+                      high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
+                      e += 1
+                    }
                   }
                   UnsafeMutableRawPointer(row + start).storeBytes(of: low, as: SIMD16<R>.self)
                   UnsafeMutableRawPointer(row + start + 16).storeBytes(of: high, as: SIMD16<R>.self)

@@ -1,6 +1,29 @@
-import Datasets
+import Foundation
+import SpikingNetwork
 
-// Placeholder until its module lands; the file is replaced by the real command.
-let benchCommand = Command(usage: "bench    (not built yet)") { _ in
-  throw UsageError(message: "the bench command is not built yet.")
+/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N]`: times the engine on the
+/// paper's network sizes and prints medians, the achieved rate against the machine's matrix
+/// product rate, and the peak memory.
+let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N]   time training and evaluation batches") { arguments in
+  let repeats = try arguments.integer("repeats", default: 5)
+  let only = arguments.string("only")?.uppercased()
+  let threads = try arguments.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount)
+  try arguments.rejectUnknown()
+  guard repeats > 0 else { throw UsageError(message: "bench: --repeats must be positive, got \(repeats).") }
+  setBLASThreads(threads)
+  let rate = EngineBenchmark.sgemmRate()
+  print("engine benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernel \(blasCoreName()), \(threads) BLAS threads")
+  print(String(format: "measured SGEMM rate (2048^3): %.1f GFLOP/s", rate))
+  print("median of \(repeats) runs after one warm-up; GFLOP/s counts the products the variant's path computes")
+  print("")
+  print("| network | variant | train s/batch | train GFLOP/s | eval s/batch | eval GFLOP/s |")
+  print("|---|---|---:|---:|---:|---:|")
+  for variant in [DelayVariant.learned, .fixed, .none] {
+    for testCase in EngineBenchmark.paperCases(variant: variant) where only == nil || only == testCase.name {
+      let result = EngineBenchmark.run(testCase, repeats: repeats)
+      print(String(format: "| %@ | %@ | %.3f | %.1f | %.3f | %.1f |", testCase.name, variant.rawValue,
+                   result.trainSeconds, result.trainGFLOPs, result.evalSeconds, result.evalGFLOPs))
+    }
+  }
+  print(String(format: "\npeak memory: %.0f MiB", EngineBenchmark.peakMemoryMiB()))
 }

@@ -1,0 +1,109 @@
+import CBLAS
+import Foundation
+
+/// Timings of the engine on the paper's network sizes, measured by `dcls-delays bench`.
+public enum EngineBenchmark {
+  /// One network size to time.
+  public struct Case: Sendable {
+    public var name: String
+    public var config: NetworkConfig
+    public var batch: Int
+    public var steps: Int
+    public var density: Double
+  }
+
+  /// The paper's SHD network (140 inputs, 2 x 256, 20 outputs, 25 taps, batch 256, 100 steps,
+  /// 5% input density) and SSC network (3 x 512, 35 outputs, 31 taps, batch 128).
+  public static func paperCases(variant: DelayVariant) -> [Case] {
+    [
+      Case(name: "SHD", config: NetworkConfig(variant: variant, inputs: 140, hidden: 256, hiddenLayers: 2, outputs: 20,
+                                              taps: 25, delaysPerSynapse: 1, tau: 1.0050000001, dropout: 0.4),
+           batch: 256, steps: 100, density: 0.05),
+      Case(name: "SSC", config: NetworkConfig(variant: variant, inputs: 140, hidden: 512, hiddenLayers: 3, outputs: 35,
+                                              taps: 31, delaysPerSynapse: 1, tau: 1.5000000001, dropout: 0.25),
+           batch: 128, steps: 100, density: 0.05),
+    ]
+  }
+
+  /// The median of `values`.
+  public static func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  }
+
+  /// Seconds of `body`, once for warm-up and then `repeats` times; returns the median.
+  static func time(repeats: Int, _ body: () -> Void) -> Double {
+    body()
+    var samples: [Double] = []
+    for _ in 0..<repeats {
+      let start = DispatchTime.now().uptimeNanoseconds
+      body()
+      samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return median(samples)
+  }
+
+  /// The machine's single-precision matrix-product rate in GFLOP/s, median of `repeats` products
+  /// of 2048 x 2048 matrices.
+  public static func sgemmRate(repeats: Int = 5) -> Double {
+    let n = 2048
+    let a = [Float](repeating: 0.5, count: n * n)
+    var c = [Float](repeating: 0, count: n * n)
+    let seconds = time(repeats: repeats) {
+      a.withUnsafeBufferPointer { x in
+        c.withUnsafeMutableBufferPointer { y in
+          Float.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: x.baseAddress!, lda: n,
+                     b: x.baseAddress!, ldb: n, beta: 0, c: y.baseAddress!, ldc: n)
+        }
+      }
+    }
+    return 2 * Double(n * n * n) / seconds / 1e9
+  }
+
+  /// Multiply-adds of one forward pass over `steps` input steps and `batch` samples: the K-tap
+  /// kernel for learned training, one tap per delay for integer delays, one product for dense.
+  public static func forwardMultiplyAdds(_ config: NetworkConfig, steps: Int, batch: Int, mode: ForwardMode) -> Double {
+    let extra = config.variant == .none ? 0 : (config.taps - 1) / 2
+    var total = 0.0
+    var length = steps
+    for layer in 0...config.hiddenLayers {
+      let fanIn = layer == 0 ? config.inputs : config.hidden
+      let fanOut = layer == config.hiddenLayers ? config.outputs : config.hidden
+      length += extra
+      let perStep = Double(fanIn * fanOut)
+      switch (config.variant, mode) {
+      case (.none, _): total += perStep * Double(length * batch)
+      case (.learned, .training): total += perStep * Double(config.taps * length * batch)
+      default: total += perStep * Double(config.delaysPerSynapse * length * batch)
+      }
+    }
+    return total
+  }
+
+  /// Peak resident memory of this process in MiB.
+  public static func peakMemoryMiB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+
+  /// Times training and evaluation batches of `testCase`; returns one table row.
+  public static func run(_ testCase: Case, repeats: Int) -> (trainSeconds: Double, evalSeconds: Double, trainGFLOPs: Double, evalGFLOPs: Double) {
+    let settings = TrainingSettings(epochs: 10, batchSize: testCase.batch, seed: 1)
+    var trainer = Trainer(config: testCase.config, settings: settings)
+    let data = SyntheticBatches(samples: testCase.batch, steps: testCase.steps, channels: testCase.config.inputs,
+                                classes: testCase.config.outputs, density: testCase.density, seed: 2)
+    let batch = data.batches(size: testCase.batch, shuffleSeed: nil).next()!
+    var generator = SeededGenerator(seed: 3)
+    let trainSeconds = time(repeats: repeats) { _ = trainer.trainBatch(batch, generator: &generator) }
+    var network = trainer.network
+    let evalSeconds = time(repeats: repeats) {
+      _ = network.forward(batch.inputs, steps: batch.steps, batch: batch.batchSize, mode: .evaluation, generator: &generator)
+    }
+    // A training batch computes the forward products and two backward products of the same size.
+    let trainFlops = 3 * 2 * forwardMultiplyAdds(testCase.config, steps: testCase.steps, batch: testCase.batch, mode: .training)
+    let evalFlops = 2 * forwardMultiplyAdds(testCase.config, steps: testCase.steps, batch: testCase.batch, mode: .evaluation)
+    return (trainSeconds, evalSeconds, trainFlops / trainSeconds / 1e9, evalFlops / evalSeconds / 1e9)
+  }
+}
