@@ -42,6 +42,7 @@ func trainingCurvesFigure(key: NetworkKey, groups: [RunGroup]) -> Figure? {
   // Column of each series' mean in the data: epoch and runs come first, then mean/sd pairs.
   func column(_ series: String) -> Int { 3 + 2 * curveSeries.firstIndex { $0.name == series }! }
   let splits = [("train", 1)] + [("test", 2)] + (hasValidation ? [("valid", 3)] : [])
+  let splitTitles = ["train": "train", "test": "test", "valid": "validation"]
   func panel(quantity: String) -> String {
     var elements: [String] = []
     for (index, group) in drawn.enumerated() {
@@ -49,7 +50,7 @@ func trainingCurvesFigure(key: NetworkKey, groups: [RunGroup]) -> Figure? {
       for (split, dash) in splits {
         let mean = column("\(split)_\(quantity)")
         elements.append("\"\(name).dat\" index \(index) using 1:($\(mean)-$\(mean + 1)):($\(mean)+$\(mean + 1)) with filledcurves fillstyle transparent solid 0.15 noborder linecolor rgb \"\(colour)\" notitle")
-        elements.append("\"\(name).dat\" index \(index) using 1:\(mean) with lines linewidth 2 dashtype \(dash) linecolor rgb \"\(colour)\" title \"\(variantTitle(group.variant)), \(split)\"")
+        elements.append("\"\(name).dat\" index \(index) using 1:\(mean) with lines linewidth 2 dashtype \(dash) linecolor rgb \"\(colour)\" title \"\(variantTitle(group.variant)), \(splitTitles[split]!)\"")
       }
     }
     return plotCommand(elements)
@@ -59,6 +60,7 @@ func trainingCurvesFigure(key: NetworkKey, groups: [RunGroup]) -> Figure? {
     reset
     set multiplot layout 1,2 title \(gnuplotString(title))
     set xlabel "epoch"
+    set xtics \(epochTicStep(drawn.flatMap(\.startedRuns).map(\.metrics.count).max()!))
     set grid
     set key outside bottom center horizontal maxcols 3
     set ylabel "loss"
@@ -73,4 +75,9 @@ func trainingCurvesFigure(key: NetworkKey, groups: [RunGroup]) -> Figure? {
     caption: "Training curves, \(key.dataset.uppercased()) \(key.networkLabel) (\(key.input.rawValue) input): loss and accuracy per epoch; solid train, dashed test\(hasValidation ? ", dotted validation" : ""); band ±1 sample standard deviation over seeds.",
     width: width, height: height,
     script: figureScript(name: name, title: title, width: width, height: height, body: body), data: data)
+}
+
+/// Step between epoch tics: whole epochs, about ten tics along the axis.
+func epochTicStep(_ epochs: Int) -> Int {
+  max(1, (epochs + 9) / 10)
 }

@@ -67,6 +67,7 @@ func delaysFigure(group: RunGroup) -> Figure? {
       set title "sigma schedule"
       set autoscale x
       set xlabel "epoch"
+      set xtics \(epochTicStep(sigmaRuns.map(\.metrics.count).max()!))
       set ylabel "sigma (time steps)"
       \(plotCommand(["\"\(name).dat\" index \(blocks.count - 1) using 1:2 with linespoints linewidth 2 pointtype 7 linecolor rgb \"\(colour)\" title \"sigma\""]))
 

@@ -5,8 +5,8 @@ import SpikingNetwork
 /// line per variant, as the paper's ablation does over network widths.
 ///
 /// The data holds one block per variant, each row a network: parameter count, mean and sample
-/// standard deviation of the selected test accuracy in percent (NaN with one run), best run and
-/// run count. Returns nil unless some variant has two or more network sizes with results.
+/// standard deviation of the selected test accuracy in percent (0 with one run, so that the
+/// error bar has zero length), best run, run count and network. Returns nil unless some variant has two or more network sizes with results.
 func accuracyVersusParametersFigure(dataset: String, input: InputKind, groups: [RunGroup]) -> Figure? {
   let started = groups.filter { !$0.selections.isEmpty }
   let variants = DelayVariant.allCases.filter { variant in started.contains { $0.variant == variant } }
@@ -23,15 +23,14 @@ func accuracyVersusParametersFigure(dataset: String, input: InputKind, groups: [
     for group in rows {
       let accuracies = group.selectedAccuracies.map { 100 * $0 }
       data += [
-        String(group.parameterCount), dataNumber(mean(accuracies)), dataNumber(sampleStandardDeviation(accuracies)),
+        String(group.parameterCount), dataNumber(mean(accuracies)), dataNumber(sampleStandardDeviation(accuracies) ?? 0),
         dataNumber(accuracies.max()), String(accuracies.count), "\"\(group.key.networkLabel)\"",
       ].joined(separator: " ") + "\n"
     }
   }
 
   let elements = variants.enumerated().map { index, variant in
-    // A single run has no spread: its error bar is drawn with zero length.
-    "\"\(name).dat\" index \(index) using 1:2:($3 == $3 ? $3 : 0) with yerrorlines linewidth 2 pointtype 7 linecolor rgb \"\(variantColour(variant))\" title \"\(variantTitle(variant))\""
+    "\"\(name).dat\" index \(index) using 1:2:3 with yerrorlines linewidth 2 pointtype 7 linecolor rgb \"\(variantColour(variant))\" title \"\(variantTitle(variant))\""
   }
   let body = """
     reset
