@@ -1,7 +1,8 @@
 import Foundation
 import SpikingNetwork
 
-/// Plain statements of where the results differ from the paper's setting, one per fact.
+/// Lists plain statements of where the results differ from the setting of the published
+/// numbers (`PaperResult.citation`), one per fact.
 ///
 /// Covers datasets and networks without a published number, fewer epochs than the paper,
 /// partial and missing runs, single runs, the binning mode, selection on the test set, the mel

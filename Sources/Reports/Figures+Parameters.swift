@@ -2,7 +2,7 @@ import Foundation
 import SpikingNetwork
 
 /// Draws selected test accuracy against parameter count for one dataset and input kind, one
-/// line per variant, as the paper's ablation does over network widths.
+/// line per variant, like the ablation over network widths in the paper (`PaperResult.citation`).
 ///
 /// The data holds one block per variant, each row a network: parameter count, mean and sample
 /// standard deviation of the selected test accuracy in percent (0 with one run, so that the

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Builds every figure the runs allow, in report order: training curves per network, accuracy
-/// against parameter count per dataset (when it has several network sizes), delays per DCLS
-/// group with stored histograms, and one input sample per dataset and input kind.
+/// Builds every figure the runs allow, in report order.
+///
+/// The order is training curves per network, then accuracy against parameter count per dataset
+/// that has several network sizes, then delays per DCLS group with stored histograms, and last
+/// one input sample per dataset and input kind.
 public func buildFigures(groups: [RunGroup]) -> [Figure] {
   var figures: [Figure] = []
   let keys = orderedUnique(groups.map(\.key))

@@ -19,7 +19,7 @@ public func renderFigure(_ figure: Figure, in folder: URL, program: String = "gn
     script: folder.appendingPathComponent(figure.scriptFile).path, status: Int(status), output: output)
 }
 
-/// The first line of `program --version`, or nil when it cannot be run.
+/// Runs `program --version` and returns the first line of its output, or nil when it fails.
 func gnuplotVersion(program: String) -> String? {
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,6 +1,10 @@
 import SpikingNetwork
 
 /// One published top-1 test accuracy of learned delays, with the network that produced it.
+///
+/// "The paper" in this module is Hammouamri, Khalfaoui-Hassani and Masquelier, "Learning Delays
+/// in Spiking Neural Networks using Dilated Convolutions with Learnable Spacings" (ICLR 2024),
+/// and "the paper's code" its public PyTorch implementation (SNN-delays).
 public struct PaperResult: Equatable, Sendable {
   /// Dataset name as runs store it (`shd`, `ssc`, `gsc`).
   public var dataset: String

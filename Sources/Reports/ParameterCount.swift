@@ -1,6 +1,6 @@
 import SpikingNetwork
 
-/// Counts the parameters of a network the way the paper counts them.
+/// Counts the parameters of a network the way the paper (`PaperResult.citation`) counts them.
 ///
 /// Each synapse layer contributes its weights, `outputs * inputs` for the dense `none` variant
 /// and `outputs * inputs * n` for DCLS layers (n = `delaysPerSynapse`). DCLS layers add one

@@ -1,9 +1,9 @@
 import Foundation
 import SpikingNetwork
 
-/// What happened to the figures when the report was rendered.
+/// The result of rendering a report's figures.
 public struct FigureOutcome: Equatable, Sendable {
-  /// Why no figure was rendered (gnuplot missing or rendering turned off); nil when gnuplot ran.
+  /// Reason no figure was rendered (gnuplot missing or rendering turned off), or nil when gnuplot ran.
   public var notRenderedReason: String?
   /// gnuplot's error output per figure name, for figures whose script failed.
   public var failures: [String: String]
@@ -111,7 +111,7 @@ private func figureSection(figures: [Figure], outcome: FigureOutcome) -> String 
   return text
 }
 
-/// One row per group: the network settings shared by its runs, and their seeds.
+/// Builds the settings table: one row per group with the network settings of its runs and their seeds.
 func settingsTable(_ groups: [RunGroup]) -> Table {
   let header = [
     "dataset", "input", "variant", "inputs", "hidden", "outputs", "taps", "n", "tau", "threshold",

@@ -74,7 +74,7 @@ public struct MachineInfo: Codable, Equatable, Sendable {
     self.cores = cores
   }
 
-  /// The machine this process runs on: the first `model name` of /proc/cpuinfo ("unknown"
+  /// Reads the machine this process runs on: the first `model name` of /proc/cpuinfo ("unknown"
   /// where that file does not exist) and the active processor count.
   public static func current() -> MachineInfo {
     var model = "unknown"

@@ -4,8 +4,8 @@ import Reports
 
 /// `dcls-delays report PIPELINE RUN_OR_FOLDER... [--output DIR] [--stages FILE] [--gnuplot PROGRAM] [--no-figures]`
 ///
-/// Renders the report of the named pipeline from the run folders given (a run folder contains
-/// run.json; any other folder is searched for run folders) into `results/PIPELINE` or `--output`.
+/// Renders the report of the named pipeline into `results/PIPELINE` or `--output`. Each path is a
+/// run folder (it contains run.json) or a folder that is searched for run folders.
 /// `--stages` names a JSON array of `{"stage", "key", "wallSeconds"}` objects for the lock
 /// summary and the wall times.
 let reportCommand = Command(
@@ -17,7 +17,7 @@ let reportCommand = Command(
     let rendersFigures = !arguments.flag("no-figures")
     try arguments.rejectUnknown()
     guard arguments.positional.count >= 2 else {
-      throw UsageError(message: "report: expected a pipeline name and at least one run folder or folder of runs, for example 'dcls-delays report fsdd ~/.cache/dcls-delays/runs'.")
+      throw UsageError(message: "expected a pipeline name and at least one run folder or folder of runs, for example 'dcls-delays report fsdd ~/.cache/dcls-delays/runs'.")
     }
     let pipeline = arguments.positional[0]
     let paths = arguments.positional.dropFirst().map { URL(fileURLWithPath: $0) }
@@ -28,7 +28,7 @@ let reportCommand = Command(
       do {
         stages = try JSONDecoder().decode([StageRecord].self, from: Data(contentsOf: URL(fileURLWithPath: stagesPath)))
       } catch {
-        throw UsageError(message: "report: --stages \(stagesPath) is not a readable JSON array of {\"stage\", \"key\", \"wallSeconds\"} objects (\(error.localizedDescription)).")
+        throw UsageError(message: "--stages \(stagesPath) is not a readable JSON array of {\"stage\", \"key\", \"wallSeconds\"} objects (\(error.localizedDescription)).")
       }
     }
 

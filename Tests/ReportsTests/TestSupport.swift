@@ -47,7 +47,7 @@ func assertGolden(_ actual: String, _ relativePath: String, file: StaticString =
   XCTFail("\(relativePath) differs at line \(index + 1):\n  expected: \(wanted)\n  actual:   \(got)", file: file, line: line)
 }
 
-/// A fresh empty folder under the temporary directory, removed by the test case's teardown.
+/// Creates an empty folder under the temporary directory that the test case's teardown removes.
 func makeTemporaryFolder(_ testCase: XCTestCase) throws -> URL {
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("reports-tests-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -55,12 +55,12 @@ func makeTemporaryFolder(_ testCase: XCTestCase) throws -> URL {
   return url
 }
 
-/// A small network for hand-written runs.
+/// Makes a small network for hand-written runs.
 func smallNetwork(_ variant: DelayVariant = .learned) -> NetworkConfig {
   NetworkConfig(variant: variant, inputs: 4, hidden: 3, hiddenLayers: 1, outputs: 2, taps: 5, delaysPerSynapse: 1, tau: 1.5, dropout: 0.25)
 }
 
-/// An epoch with the given accuracies and plausible other values.
+/// Makes an epoch with the given accuracies and plausible other values.
 func epoch(_ number: Int, test: Double, valid: Double? = nil) -> EpochMetrics {
   EpochMetrics(
     epoch: number, trainLoss: 1, trainAccuracy: 0.5, validLoss: valid.map { _ in 1 }, validAccuracy: valid,
