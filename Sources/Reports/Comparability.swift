@@ -28,11 +28,11 @@ public func comparabilityNotes(groups: [RunGroup], paperResults: [PaperResult]) 
     }
     let partial = group.runs.filter { !$0.metrics.isEmpty && !$0.isComplete }
     if !partial.isEmpty {
-      notes.append("\(label): \(partial.count) of \(group.runs.count) runs stopped before their planned epochs (\(partial.map(\.name).joined(separator: ", "))); their accuracy is selected over the epochs they finished.")
+      notes.append("\(label): \(partial.count) of \(group.runs.count) run(s) stopped before their planned epochs (\(partial.map(\.name).joined(separator: ", "))); their accuracy is selected over the epochs they finished.")
     }
     let missing = group.runs.filter { $0.metrics.isEmpty }
     if !missing.isEmpty {
-      notes.append("\(label): \(missing.count) of \(group.runs.count) runs have no finished epoch and are left out (\(missing.map(\.name).joined(separator: ", "))).")
+      notes.append("\(label): \(missing.count) of \(group.runs.count) run(s) have no finished epoch and are left out (\(missing.map(\.name).joined(separator: ", "))).")
     }
     if group.selections.count == 1 {
       notes.append("\(label): a single run, so there is no spread over seeds.")
