@@ -1,1 +1,0 @@
-// The report stage: comparison tables and gnuplot figures from finished runs.
