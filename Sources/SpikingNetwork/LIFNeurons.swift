@@ -2,11 +2,16 @@
 /// `v_reset = 0`): `h[t] = v[t-1] (1 - 1/tau) + x[t]`, `s[t] = 1` when `h[t] >= threshold`,
 /// `v[t] = h[t] (1 - s[t])`. The state starts at 0 for every batch.
 ///
+/// SpikingJelly charges with `v (1 - 1/tau) + x` in training and with `v - v / tau + x` in
+/// evaluation; the two round differently in float32, so `forward` takes the mode and does the same.
+/// `1 - 1/tau` is computed in double precision and rounded once, as PyTorch does with a Python
+/// float.
+///
 /// The step has the ATan surrogate gradient
 /// `ds/dh = (alpha / 2) / (1 + (pi/2 alpha (h - threshold))^2)`, and the reset is detached from
 /// the gradient. Shapes: input and spikes `(T, B, H)`, stepped over T with `B H` neurons.
 public struct LIFNeurons<R: Real> {
-  public var tau: R
+  public var tau: Double
   public var threshold: R
   public var alpha: R
   /// Whether the reset is left out of the gradient, as in the reference. Only the gradient tests
@@ -16,13 +21,13 @@ public struct LIFNeurons<R: Real> {
   /// derivative is the surrogate, so finite differences can check the backward. Tests only.
   public var smoothSpikes = false
 
-  public init(tau: R, threshold: R, alpha: R) {
+  public init(tau: Double, threshold: R, alpha: R) {
     self.tau = tau
     self.threshold = threshold
     self.alpha = alpha
   }
 
-  var decay: R { 1 - 1 / tau }
+  var decay: R { R(1 - 1 / tau) }
 
   @inline(__always)
   func surrogate(_ h: R) -> R {
@@ -40,16 +45,17 @@ public struct LIFCache<R: Real> {
 
 extension LIFNeurons {
   /// Runs the neurons over `input` `(T, B, H)` and returns the spikes `(T, B, H)`.
-  public func forward(_ input: [R], steps T: Int, width: Int) -> (spikes: [R], cache: LIFCache<R>) {
+  public func forward(_ input: [R], steps T: Int, width: Int, mode: ForwardMode = .training) -> (spikes: [R], cache: LIFCache<R>) {
     precondition(input.count == T * width, "LIFNeurons.forward: \(input.count) values for (\(T), \(width))")
     var membrane = [R](repeating: 0, count: input.count)
     var spikes = [R](repeating: 0, count: input.count)
     var v = [R](repeating: 0, count: width)
-    let (decay, threshold) = (self.decay, self.threshold)
+    let (decay, threshold, tau) = (self.decay, self.threshold, R(self.tau))
+    let evaluation = mode == .evaluation
     for t in 0..<T {
       let offset = t * width
       for n in 0..<width {
-        let h = v[n] * decay + input[offset + n]
+        let h = evaluation ? v[n] - v[n] / tau + input[offset + n] : v[n] * decay + input[offset + n]
         let s: R
         if smoothSpikes {
           s = R.arcTangent(R.pi / 2 * alpha * (h - threshold)) / R.pi + R(0.5)
@@ -91,23 +97,25 @@ extension LIFNeurons {
 /// is a leaky sum of the input, `h[t] = h[t-1] (1 - 1/tau) + x[t]`, and that membrane at every
 /// step is the network's output (the reference's `v_seq`). Shapes `(T, B, C)`.
 public struct ReadoutNeurons<R: Real> {
-  public var tau: R
+  public var tau: Double
   public var threshold: R
 
-  public init(tau: R, threshold: R) {
+  public init(tau: Double, threshold: R) {
     self.tau = tau
     self.threshold = threshold
   }
 
-  var decay: R { 1 - 1 / tau }
+  var decay: R { R(1 - 1 / tau) }
 
-  /// Returns the membrane `(T, B, C)`.
-  public func forward(_ input: [R], steps T: Int, width: Int) -> [R] {
+  /// Returns the membrane `(T, B, C)`, charged with the arithmetic of `mode` as `LIFNeurons`.
+  public func forward(_ input: [R], steps T: Int, width: Int, mode: ForwardMode = .training) -> [R] {
     var membrane = input
-    let decay = self.decay
+    let (decay, tau) = (self.decay, R(self.tau))
+    let evaluation = mode == .evaluation
     for t in 1..<max(T, 1) {
       for n in 0..<width {
-        let h = membrane[(t - 1) * width + n] * decay + input[t * width + n]
+        let v = membrane[(t - 1) * width + n]
+        let h = evaluation ? v - v / tau + input[t * width + n] : v * decay + input[t * width + n]
         // NOTE: a membrane reaching the threshold would fire and reset in the reference; with
         // threshold 1e9 that needs inputs no trained network produces, so it is not modelled.
         membrane[t * width + n] = h

@@ -54,8 +54,8 @@ public struct Network<R: Real> {
     }
     self.synapses = synapses
     norms = config.batchNorm ? (0..<L).map { BatchNorm(channels: config.hidden, moduleIndex: $0 * stride + 1) } : []
-    neurons = LIFNeurons(tau: R(config.tau), threshold: R(config.threshold), alpha: R(config.surrogateAlpha))
-    readout = ReadoutNeurons(tau: R(config.tau), threshold: R(config.outputThreshold))
+    neurons = LIFNeurons(tau: config.tau, threshold: R(config.threshold), alpha: R(config.surrogateAlpha))
+    readout = ReadoutNeurons(tau: config.tau, threshold: R(config.outputThreshold))
     dropout = SharedDropout(probability: config.dropout)
   }
 
@@ -164,7 +164,7 @@ extension Network {
       steps = y.count / (B * width)
       if recordModules { pass.moduleOutputs[base] = y }
       if layer == L {
-        let membrane = readout.forward(y, steps: steps, width: B * width)
+        let membrane = readout.forward(y, steps: steps, width: B * width, mode: mode)
         if recordModules { pass.moduleOutputs[base + 1] = membrane }
         pass.blocks.append(BlockCache(synapse: synapseCache, steps: steps, width: width))
         pass.output = membrane
@@ -184,7 +184,7 @@ extension Network {
         if recordModules { pass.moduleOutputs[base + 1] = y }
       }
       let lifIndex = base + (config.batchNorm ? 2 : 1)
-      let (spikes, lifCache) = neurons.forward(y, steps: steps, width: B * width)
+      let (spikes, lifCache) = neurons.forward(y, steps: steps, width: B * width, mode: mode)
       block.neurons = lifCache
       if recordModules { pass.moduleOutputs[lifIndex] = spikes }
       x = spikes
