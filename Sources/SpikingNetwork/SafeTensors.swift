@@ -173,11 +173,7 @@ public struct SafeTensors {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
     do {
       try serialised().write(to: temporary)
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: url)
-      }
+      try renameReplacing(temporary, url)
     } catch {
       try? FileManager.default.removeItem(at: temporary)
       throw CheckpointError.unwritable(path: url.path, reason: error.localizedDescription)
@@ -188,5 +184,14 @@ public struct SafeTensors {
   public func tensor(_ name: String, path: String) throws -> Tensor {
     guard let tensor = tensors[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
     return tensor
+  }
+}
+
+/// Renames `source` to `destination`, replacing an existing file in one atomic step (POSIX
+/// `rename`), so readers see either the old or the new file, never a partial one.
+func renameReplacing(_ source: URL, _ destination: URL) throws {
+  guard rename(source.path, destination.path) == 0 else {
+    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path,
+                                                   NSLocalizedDescriptionKey: String(cString: strerror(errno))])
   }
 }

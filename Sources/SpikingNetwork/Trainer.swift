@@ -220,11 +220,7 @@ extension Trainer {
     encoder.outputFormatting.insert(.prettyPrinted)
     do {
       try encoder.encode(metrics).write(to: temporary)
-      if FileManager.default.fileExists(atPath: metricsURL.path) {
-        _ = try FileManager.default.replaceItemAt(metricsURL, withItemAt: temporary)
-      } else {
-        try FileManager.default.moveItem(at: temporary, to: metricsURL)
-      }
+      try renameReplacing(temporary, metricsURL)
     } catch {
       throw CheckpointError.unwritable(path: metricsURL.path, reason: error.localizedDescription)
     }

@@ -1,0 +1,53 @@
+import XCTest
+@testable import SpikingNetwork
+
+/// The vectorised integer-delay kernels against their plain loops and against the K-tap kernel
+/// path, on shapes that are not multiples of the 16- and 32-step blocks.
+final class IntegerDelayKernelTests: XCTestCase {
+  func makeLayer(inputs: Int, outputs: Int, count: Int, taps: Int) -> DelaySynapse<Float> {
+    var layer = DelaySynapse<Float>(inputs: inputs, outputs: outputs, count: count, taps: taps, moduleIndex: 0)
+    var generator = SeededGenerator(seed: 40)
+    layer.initialise(using: &generator)
+    layer.roundPositions()
+    return layer
+  }
+
+  func testForwardMatchesPlainLoops() {
+    for (T, B, I, O, n, K) in [(1, 1, 1, 1, 1, 1), (37, 3, 5, 7, 2, 9), (50, 2, 3, 4, 1, 25)] {
+      let layer = makeLayer(inputs: I, outputs: O, count: n, taps: K)
+      let integer = IntegerDelays(layer)
+      let input = randomValues(T * B * I, seed: 41).map(Float.init)
+      let fast = integer.forward(input, steps: T, batch: B).output
+      let plain = integer.forwardReference(input, steps: T, batch: B)
+      XCTAssertEqual(fast.count, plain.count)
+      let worst = zip(fast, plain).map { abs($0 - $1) }.max() ?? 0
+      XCTAssertLessThan(worst, 1e-5, "T \(T) B \(B) I \(I) O \(O) n \(n) K \(K)")
+    }
+  }
+
+  func testForwardMatchesKernelPath() {
+    let (T, B) = (43, 3)
+    let layer = makeLayer(inputs: 6, outputs: 5, count: 2, taps: 11)
+    let input = randomValues(T * B * 6, seed: 42).map(Float.init)
+    let fast = IntegerDelays(layer).forward(input, steps: T, batch: B).output
+    let kernel = layer.forward(input, steps: T, batch: B, shape: .triangle).output
+    let worst = zip(fast, kernel).map { abs($0 - $1) }.max() ?? 0
+    XCTAssertLessThan(worst, 1e-5)
+  }
+
+  func testBackwardMatchesKernelPath() {
+    let (T, B) = (29, 2)
+    let layer = makeLayer(inputs: 4, outputs: 3, count: 1, taps: 7)
+    let input = randomValues(T * B * 4, seed: 43).map(Float.init)
+    let upstream = randomValues((T + 3) * B * 3, seed: 44).map(Float.init)
+    let integer = IntegerDelays(layer)
+    let (_, cache) = integer.forward(input, steps: T, batch: B)
+    let (valueGradient, inputGradient) = integer.backward(upstream, cache: cache, needsInputGradient: true)
+    var kernelLayer = layer
+    let (_, kernelCache) = kernelLayer.forward(input, steps: T, batch: B, shape: .triangle)
+    let kernelInputGradient = kernelLayer.backward(upstream, cache: kernelCache, needsInputGradient: true)
+    let weightGradient = valueGradient.map { $0 * integer.bump }
+    XCTAssertLessThan(zip(inputGradient, kernelInputGradient).map { abs($0 - $1) }.max() ?? 1, 1e-5)
+    XCTAssertLessThan(zip(weightGradient, kernelLayer.weight.gradient).map { abs($0 - $1) }.max() ?? 1, 1e-4)
+  }
+}
