@@ -72,7 +72,7 @@ extension JSONValue {
   /// The canonical serialisation that stage keys hash.
   ///
   /// - Object keys are sorted by their UTF-8 bytes; no whitespace anywhere.
-  /// - An integral number with magnitude below 2^53 prints as a decimal integer (`10`, `-3`, `0`
+  /// - An integral number with magnitude below 2^63 prints as a decimal integer (`10`, `-3`, `0`
   ///   for `-0.0`). Any other number prints as the shortest decimal that reads back as the same
   ///   `Double` (Swift's `description`), with the exponent written without a plus sign or leading
   ///   zeros (`1e-5`, `2.5e+20` becomes `2.5e20`). NaN and infinities cannot occur because JSON
@@ -114,7 +114,7 @@ extension JSONValue {
 
   /// Formats a number as `canonicalText` describes.
   static func canonicalNumber(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+    if value == value.rounded(), abs(value) < 9_223_372_036_854_775_808 {
       return String(Int64(value))
     }
     let text = value.description
