@@ -51,7 +51,7 @@ public struct PipelineFile: Equatable, Sendable {
     do {
       root = try JSONDecoder().decode(JSONValue.self, from: data)
     } catch {
-      throw PipelineError.unreadableFile(file: file, reason: "the file is not valid JSON (\(jsonSyntaxDetail(error))).")
+      throw PipelineError.unreadableFile(file: file, reason: "the file is not valid JSON: \(jsonSyntaxDetail(data)).")
     }
     do {
       return try PipelineFile(node: SchemaNode(value: root, path: "$"))
@@ -60,12 +60,23 @@ public struct PipelineFile: Equatable, Sendable {
     }
   }
 
-  private static func jsonSyntaxDetail(_ error: Error) -> String {
-    if case DecodingError.dataCorrupted(let context) = error {
-      let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-      return underlying ?? context.debugDescription
+  /// Describes where `data` stops being JSON, from `JSONSerialization`'s message ("Invalid value
+  /// around character 17.") with the character offset turned into a line and column.
+  private static func jsonSyntaxDetail(_ data: Data) -> String {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+      return "unexpected structure"
+    } catch {
+      var detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+      if detail.hasSuffix(".") { detail.removeLast() }
+      guard let range = detail.range(of: "character "), let offset = Int(detail[range.upperBound...]) else {
+        return detail
+      }
+      let before = data.prefix(offset)
+      let line = before.filter { $0 == 0x0A }.count + 1
+      let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+      return "\(detail) (line \(line), column \(column))"
     }
-    return "\(error)"
   }
 
   /// The network settings of `variant` on `dataset`: the dataset's settings with the variant's

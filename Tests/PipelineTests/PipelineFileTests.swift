@@ -221,8 +221,15 @@ final class PipelineFileTests: XCTestCase {
   }
 
   func testInvalidJSON() {
-    XCTAssertTrue(
-      message("{ \"name\": ").hasPrefix("pipelines/tiny.json: cannot read the pipeline file: the file is not valid JSON ("))
+    XCTAssertEqual(
+      message("{\n  \"name\": \"x\",\n  \"seeds\": [0,,1]\n}"),
+      "pipelines/tiny.json: cannot read the pipeline file: the file is not valid JSON: Invalid value around character 31 (line 3, column 15).")
+  }
+
+  func testTruncatedJSON() {
+    XCTAssertEqual(
+      message("{ \"name\": "),
+      "pipelines/tiny.json: cannot read the pipeline file: the file is not valid JSON: Unexpected end of file during JSON parse.")
   }
 
   func testMissingFile() {
