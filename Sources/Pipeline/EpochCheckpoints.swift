@@ -6,7 +6,7 @@ import Foundation
 /// Each epoch is a folder `epoch-NNNNNN` whose files the stage writes (weights, optimiser state,
 /// metrics). The folder is written as `.partial-epoch-NNNNNN` and renamed when complete, so a
 /// process killed while saving leaves the previous epoch as the latest. The runner keeps the work
-/// folder of a stage that failed or was interrupted and hands it to the next attempt; the
+/// folder of a stage that failed or was interrupted and hands it to the next attempt. The
 /// checkpoints vanish with the work folder once the stage finishes, and `--force` starts over.
 public struct EpochCheckpoints: Sendable {
   public let folder: URL
@@ -29,7 +29,7 @@ public struct EpochCheckpoints: Sendable {
     return Self.prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
   }
 
-  /// All complete checkpoints, oldest first.
+  /// Lists the complete checkpoints, oldest first.
   public func all() -> [Checkpoint] {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     return names.compactMap { name -> Checkpoint? in
@@ -38,7 +38,7 @@ public struct EpochCheckpoints: Sendable {
     }.sorted { $0.epoch < $1.epoch }
   }
 
-  /// The newest complete checkpoint, or nil when the stage starts from scratch.
+  /// Returns the newest complete checkpoint, or nil when the stage starts from scratch.
   public func latest() -> Checkpoint? {
     all().last
   }

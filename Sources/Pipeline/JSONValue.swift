@@ -2,8 +2,8 @@ import Foundation
 
 /// A JSON value: the form in which stage parameters are hashed, stored in manifests and compared.
 ///
-/// Integers and other numbers are separate cases so that decoding keeps what the file wrote, but
-/// the canonical text prints an integral number the same way in both cases (`10` and `10.0` give
+/// Integers and other numbers are separate cases so that decoding keeps what the file wrote. The
+/// canonical text prints an integral number the same way in both cases (`10` and `10.0` give
 /// `10`), so the two spellings give the same stage key.
 public enum JSONValue: Equatable, Sendable {
   case null
@@ -25,7 +25,7 @@ public enum JSONValue: Equatable, Sendable {
     try JSONDecoder().decode(T.self, from: Data(canonicalText.utf8))
   }
 
-  /// The member `key` of an object, or nil for other values and absent keys.
+  /// Returns the member `key` of an object, or nil for other values and absent keys.
   public subscript(key: String) -> JSONValue? {
     if case .object(let members) = self { return members[key] }
     return nil

@@ -4,7 +4,7 @@ import Datasets
 /// that cannot be written, or stages that failed.
 public enum PipelineError: ReportableError, Equatable {
   /// The pipeline file at `file` breaks the schema at the JSON path `path` (like
-  /// `$.datasets[1].network.hidden`); `message` says what was expected and what was found.
+  /// `$.datasets[1].network.hidden`). The message states what was expected and what was found.
   case invalidFile(file: String, path: String, message: String)
   /// The pipeline file could not be read or is not JSON.
   case unreadableFile(file: String, reason: String)
@@ -12,7 +12,7 @@ public enum PipelineError: ReportableError, Equatable {
   case duplicateStage(String)
   /// A stage names an input that is not in the plan.
   case unknownInput(stage: String, input: String)
-  /// The stages form a cycle; the names are in dependency order and the first repeats at the end.
+  /// The stages form a cycle. The names are in dependency order, and the first repeats at the end.
   case cycle([String])
   /// `--only` or `--force` matched no stage.
   case noMatchingStage(option: String, pattern: String)
@@ -75,8 +75,8 @@ public struct StageFailure: Equatable, Sendable, CustomStringConvertible {
   /// `It blocks: a, b.`, with at most five names and a count of the others.
   public var blockedSentence: String {
     if blocked.isEmpty { return "It blocks no other stage." }
-    let shown = blocked.prefix(5).joined(separator: ", ")
+    let listed = blocked.prefix(5).joined(separator: ", ")
     let more = blocked.count > 5 ? " and \(blocked.count - 5) more" : ""
-    return "It blocks: \(shown)\(more)."
+    return "It blocks: \(listed)\(more)."
   }
 }

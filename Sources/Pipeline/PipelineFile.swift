@@ -79,8 +79,8 @@ public struct PipelineFile: Equatable, Sendable {
     }
   }
 
-  /// The network settings of `variant` on `dataset`: the dataset's settings with the variant's
-  /// overrides applied.
+  /// Returns the network settings of `variant` on `dataset`: the dataset's settings with the
+  /// variant's overrides applied.
   public func network(for variant: DelayVariant, on dataset: DatasetEntry) -> NetworkSettings {
     dataset.variantOverrides[variant] ?? dataset.network
   }
@@ -141,7 +141,7 @@ public enum Split: String, Codable, Sendable, CaseIterable {
   case train, validation, test
 }
 
-/// How spike events become 10 ms frames.
+/// The rule that turns spike events into 10 ms frames.
 public enum Binning: String, Codable, Sendable, CaseIterable {
   /// Frames start at the first event not yet binned and take the events of the next 10 ms
   /// (inclusive), so silent gaps vanish: the reference code's binning.
@@ -227,8 +227,9 @@ public struct NetworkSettings: Codable, Equatable, Sendable {
   }
 }
 
-/// How the width sigma of learned delays shrinks: from `taps div 2` it is multiplied after each
-/// of the first `epochs div epochsDivisor` epochs by a constant factor so that it reaches `final`.
+/// The schedule of the width sigma of learned delays. Starting from `taps div 2`, sigma is
+/// multiplied after each of the first `epochs div epochsDivisor` epochs by a constant factor, so
+/// that it reaches `final`.
 public struct SigmaSchedule: Codable, Equatable, Sendable {
   public var final: Double
   public var epochsDivisor: Int

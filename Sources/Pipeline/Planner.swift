@@ -56,8 +56,9 @@ public enum Planner {
     Plan(pipeline: pipeline.name, stages: try order(stages(of: pipeline)))
   }
 
-  /// The stages of `pipeline` in expansion order: per dataset its fetch, unpack and preprocess
-  /// stages, then per variant and seed a train and an evaluate stage; the report last.
+  /// Lists the stages of `pipeline` in expansion order. Each dataset contributes its fetch, unpack
+  /// and preprocess stages, then a train and an evaluate stage per variant and seed. The report
+  /// comes last.
   public static func stages(of pipeline: PipelineFile) -> [Stage] {
     var stages: [Stage] = []
     var fetched: Set<DatasetName> = []
@@ -149,9 +150,9 @@ public enum Planner {
     return ordered
   }
 
-  /// Walks input links among the stages left over by Kahn's algorithm, which all lie on or
-  /// downstream of a cycle, until a stage repeats; returns the cycle in dependency order with the
-  /// first stage repeated at the end.
+  /// Walks input links among the stages left over by Kahn's algorithm until a stage repeats,
+  /// because each of them lies on or downstream of a cycle. Returns the cycle in dependency order
+  /// with the first stage repeated at the end.
   private static func findCycle(_ stages: [Stage], unfinished: Set<Int>) -> [String] {
     let index = Dictionary(uniqueKeysWithValues: stages.enumerated().map { ($1.name, $0) })
     var path: [Int] = [unfinished.min()!]

@@ -8,7 +8,7 @@ public struct ResultsFolder: Sendable {
     self.url = url
   }
 
-  /// The results folder of `pipeline` under `results`.
+  /// Creates the results folder of `pipeline` under `results`.
   public init(results: URL, pipeline: String) {
     url = results.appendingPathComponent(pipeline, isDirectory: true)
   }
@@ -48,6 +48,8 @@ public struct ResultsFolder: Sendable {
 
   /// Copies the outputs of a finished stage from `outputs` into the results folder, each through
   /// a temporary name renamed into place.
+  ///
+  /// NOTE: files of earlier runs that the stage no longer writes stay in the folder.
   public func publish(_ manifest: StageManifest, from outputs: URL) throws {
     for record in manifest.outputs {
       if record.path == Self.lockFileName {
@@ -73,7 +75,7 @@ public struct ResultsFolder: Sendable {
 /// `pipeline.lock.json`: what produced the results of a pipeline, one entry per stage.
 ///
 /// It is rewritten after every `reproduce`. A stage that finished in that run (ran or was
-/// unchanged) gets its current entry; any other stage keeps its entry from the previous lock, so
+/// unchanged) gets its current entry. Any other stage keeps its entry from the previous lock, so
 /// the file always describes the outputs last produced. Reasons of `status` and `reproduce` (which
 /// parameter or input changed) compare against it.
 public struct LockFile: Codable, Equatable, Sendable {

@@ -172,7 +172,7 @@ final class RunState: @unchecked Sendable {
     self.threads = threads
   }
 
-  /// Whether the stage is neither settled nor running.
+  /// Returns whether the stage is neither settled nor running.
   func isOpen(_ name: String) -> Bool {
     reports[name] == nil && !running.contains(name)
   }

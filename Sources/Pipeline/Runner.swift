@@ -22,7 +22,7 @@ public struct RunOptions: Sendable {
     self.verifyContents = verifyContents
   }
 
-  /// Whether `pattern` selects the stage `name`: a shell glob over the whole name, in which `*`
+  /// Returns whether `pattern` selects the stage `name`: a shell glob over the whole name, in which `*`
   /// also matches `/`, or a prefix ending at a `/` (`train` selects `train/fsdd/none/seed0`).
   public static func matches(_ pattern: String, _ name: String) -> Bool {
     fnmatch(pattern, name, 0) == 0 || name.hasPrefix(pattern + "/")
@@ -76,7 +76,7 @@ public final class Runner: @unchecked Sendable {
 
   // MARK: Selection
 
-  /// The stages that `options.only` selects, with the stages they need.
+  /// Returns the stages that `options.only` selects, with the stages they need.
   func selectedStages(_ options: RunOptions) throws -> Set<String> {
     guard !options.only.isEmpty else { return Set(plan.stages.map(\.name)) }
     var selected: Set<String> = []
@@ -159,8 +159,8 @@ public final class Runner: @unchecked Sendable {
   /// `path` inside the results folder, relative to the working directory when it lies below it.
   func displayPath(_ path: String) -> String {
     let full = results.url.appendingPathComponent(path).path
-    let here = FileManager.default.currentDirectoryPath + "/"
-    return full.hasPrefix(here) ? String(full.dropFirst(here.count)) : full
+    let workingDirectory = FileManager.default.currentDirectoryPath + "/"
+    return full.hasPrefix(workingDirectory) ? String(full.dropFirst(workingDirectory.count)) : full
   }
 
   // MARK: Status

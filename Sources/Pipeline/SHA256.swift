@@ -32,14 +32,14 @@ final class SHA256Hasher {
     }.joined()
   }
 
-  /// The SHA-256 of `text`'s UTF-8 bytes, in hexadecimal.
+  /// Returns the SHA-256 of `text`'s UTF-8 bytes in hexadecimal.
   static func hex(of text: String) -> String {
     let hasher = SHA256Hasher()
     hasher.update(Data(text.utf8))
     return hasher.finalHex()
   }
 
-  /// The SHA-256 of the file at `url`, read in 1 MiB blocks, in hexadecimal.
+  /// Returns the SHA-256 of the file at `url` in hexadecimal, reading it in 1 MiB blocks.
   static func hex(ofFileAt url: URL) throws -> String {
     let handle: FileHandle
     do {

@@ -120,8 +120,8 @@ struct SchemaNode {
     return number
   }
 
-  /// Reads a string that must be the raw value of one case of `T`; `what` names the kind of value
-  /// ("dataset") in the error, which lists the allowed values.
+  /// Reads a string that must be the raw value of one case of `T`. The error names the kind of
+  /// value as `what` ("dataset") and lists the allowed values.
   func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ what: String) throws -> T
   where T.RawValue == String {
     let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a stage does. Data flows `fetch -> unpack -> preprocess -> train -> evaluate -> report`.
+/// The kind of work a stage does. Data flows `fetch -> unpack -> preprocess -> train -> evaluate -> report`.
 public enum StageKind: String, Codable, Sendable, CaseIterable {
   case fetch, unpack, preprocess, train, evaluate, report
 
@@ -85,8 +85,8 @@ public struct Stage: Equatable, Sendable {
   }
 }
 
-/// What a stage's key takes from one finished input: the input's key and the SHA-256 of each of
-/// its output files.
+/// The part of a stage's key that comes from one finished input: the input's key and the SHA-256
+/// of each of its output files.
 public struct InputFingerprint: Equatable, Sendable {
   public var key: String
   /// SHA-256 in hexadecimal by output path, relative to the input's output folder.

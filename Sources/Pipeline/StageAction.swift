@@ -37,12 +37,12 @@ public struct StageContext: Sendable {
   /// Prints a progress line prefixed with the stage name.
   public let log: @Sendable (String) -> Void
 
-  /// The input named `name`.
+  /// Returns the input named `name`.
   public func input(_ name: String) -> StageInput? {
     inputs.first { $0.stage == name }
   }
 
-  /// The inputs of kind `kind`, in order.
+  /// Returns the inputs of kind `kind`, in order.
   public func inputs(ofKind kind: StageKind) -> [StageInput] {
     inputs.filter { $0.kind == kind }
   }
@@ -68,7 +68,7 @@ public struct StageInput: Sendable {
   public let outputs: URL
   public let manifest: StageManifest
 
-  /// The URL of the input's output file at `path`.
+  /// Returns the URL of the input's output file at `path`.
   public func file(_ path: String) -> URL {
     outputs.appendingPathComponent(path)
   }

@@ -17,7 +17,7 @@ public struct StageManifest: Codable, Equatable, Sendable {
   /// When the stage finished, in ISO 8601.
   public var finished: String
 
-  /// What a dependent stage's key takes from this stage.
+  /// The fingerprint that a dependent stage's key takes from this stage.
   public var fingerprint: InputFingerprint {
     InputFingerprint(key: key, outputs: Dictionary(uniqueKeysWithValues: outputs.map { ($0.path, $0.sha256) }))
   }

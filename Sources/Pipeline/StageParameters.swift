@@ -18,9 +18,9 @@ public struct PreprocessParameters: Codable, Equatable, Sendable {
 
 /// Parameters of a `train` stage: one variant on one dataset with one seed.
 ///
-/// Settings that the variant does not use are nil, so changing them does not retrain it: the
-/// `none` variant has no taps, delays per synapse, position learning rate or sigma schedule,
-/// and the `fixed` variant trains no positions and keeps sigma at 0.
+/// Settings that the variant does not use are nil, so changing them does not retrain it. The
+/// `none` variant has no taps, delays per synapse, position learning rate or sigma schedule.
+/// The `fixed` variant trains no positions and keeps sigma at 0.
 public struct TrainParameters: Codable, Equatable, Sendable {
   public var dataset: DatasetName
   public var binning: Binning?

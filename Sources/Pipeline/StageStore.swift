@@ -20,7 +20,8 @@ public struct StageStore: Sendable {
     self.root = root
   }
 
-  /// The cache folder named by `DCLS_DELAYS_CACHE`, or `~/.cache/dcls-delays` when it is unset.
+  /// Returns the cache folder named by `DCLS_DELAYS_CACHE`, or `~/.cache/dcls-delays` when it is
+  /// unset.
   public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
     if let path = environment["DCLS_DELAYS_CACHE"], !path.isEmpty {
       return URL(fileURLWithPath: path, isDirectory: true)
@@ -29,12 +30,12 @@ public struct StageStore: Sendable {
       .appendingPathComponent(".cache/dcls-delays", isDirectory: true)
   }
 
-  /// The folder of the finished stage `key`.
+  /// Returns the folder of the finished stage `key`.
   public func finishedFolder(_ key: String) -> URL {
     root.appendingPathComponent("stages/\(key)", isDirectory: true)
   }
 
-  /// The folder in which the stage `key` runs until it finishes.
+  /// Returns the folder in which the stage `key` runs until it finishes.
   public func workFolder(_ key: String) -> WorkFolder {
     WorkFolder(root: root.appendingPathComponent("work/\(key)", isDirectory: true))
   }
@@ -79,7 +80,7 @@ public struct StageStore: Sendable {
     return hash == record.sha256 ? .unchanged : .modified
   }
 
-  /// The output folder of the finished stage `key`.
+  /// Returns the output folder of the finished stage `key`.
   public func outputsFolder(_ key: String) -> URL {
     finishedFolder(key).appendingPathComponent("outputs", isDirectory: true)
   }
@@ -216,12 +217,12 @@ public struct StageStore: Sendable {
 public struct WorkFolder: Sendable {
   public let root: URL
 
-  /// Where the stage writes its output files; emptied before every attempt.
+  /// The folder for the stage's output files, emptied before every attempt.
   public var outputs: URL { root.appendingPathComponent("outputs", isDirectory: true) }
   /// Per-epoch checkpoints, kept across attempts until the stage finishes.
   public var checkpoints: EpochCheckpoints {
     EpochCheckpoints(folder: root.appendingPathComponent("checkpoints", isDirectory: true))
   }
-  /// Where the finished folder is assembled before its rename into the cache.
+  /// The folder in which the finished folder is assembled before its rename into the cache.
   var staging: URL { root.appendingPathComponent("finished", isDirectory: true) }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a stage must run.
+/// A reason for a stage to run.
 public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
   /// The lock file has no entry for the stage: it never finished in this pipeline.
   case noPreviousOutput
@@ -22,7 +22,7 @@ public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
   case publishedMissing(String)
   /// A published copy in the results folder has other content than the stage wrote.
   case publishedModified(String)
-  /// The finished folder's manifest cannot be trusted; the detail says why.
+  /// The finished folder's manifest cannot be trusted, for the reason in the detail.
   case manifestDamaged(String)
   /// `--force` selected the stage.
   case forced
@@ -54,13 +54,13 @@ public enum StaleReason: Equatable, Sendable, CustomStringConvertible {
     case .forced: return "forced"
     case .inputsStale(let names):
       if names.count == 1 { return "input \(names[0]) is stale" }
-      let shown = names.prefix(3).joined(separator: ", ")
-      return names.count > 3 ? "inputs \(shown) and \(names.count - 3) more are stale" : "inputs \(shown) are stale"
+      let listed = names.prefix(3).joined(separator: ", ")
+      return names.count > 3 ? "inputs \(listed) and \(names.count - 3) more are stale" : "inputs \(listed) are stale"
     }
   }
 }
 
-/// What happened to one stage in a run, or what `status` found.
+/// The outcome of one stage in a run, or its state found by `status`.
 public struct StageReport: Equatable, Sendable {
   public enum State: Equatable, Sendable {
     /// Its finished output is valid and was reused.
@@ -79,6 +79,6 @@ public struct StageReport: Equatable, Sendable {
 
   public var stage: String
   public var state: State
-  /// Why it ran or must run; empty for unchanged stages.
+  /// The reasons it ran or must run, empty for unchanged stages.
   public var reasons: [StaleReason]
 }

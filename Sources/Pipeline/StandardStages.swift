@@ -2,9 +2,9 @@ import Foundation
 
 /// The stage actions of the `reproduce` command, and the setup shared by `reproduce` and `status`.
 public enum StandardStages {
-  /// Where the standard actions find files of the repository.
+  /// The locations of repository files that the standard actions read.
   public struct Configuration: Sendable {
-    /// The repository's `data/` folder, which holds the shipped FSDD archive.
+    /// The repository's `data/` folder, which contains the shipped FSDD archive.
     public var dataFolder: URL
 
     public init(dataFolder: URL) {
@@ -12,7 +12,7 @@ public enum StandardStages {
     }
   }
 
-  /// The actions of the stage kinds this build implements, by kind.
+  /// Returns the actions of the stage kinds that this build implements, by kind.
   ///
   /// TODO: register fetch, unpack and preprocess (from Datasets), train and evaluate (from
   /// SpikingNetwork) and report (from Reports) once those modules provide them. Until then every
