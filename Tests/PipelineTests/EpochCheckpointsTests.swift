@@ -43,8 +43,8 @@ final class EpochCheckpointsTests: RunnerTestCase {
 
   // MARK: Resuming a stage
 
-  /// A train action that saves a checkpoint per epoch and throws after epoch 1 while `interrupt`
-  /// is set, as a killed process would stop.
+  /// Returns a train action that saves a checkpoint per epoch. While `interrupt` is set, it throws
+  /// after epoch 1, where a killed process would stop.
   private func resumableTrain(interrupt: Shared<Bool>, startEpochs: Shared<[Int]>) -> any StageAction {
     ClosureAction { context in
       let epochs = try context.parameters(as: TrainParameters.self).epochs

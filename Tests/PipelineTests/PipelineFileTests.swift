@@ -25,7 +25,7 @@ final class PipelineFileTests: XCTestCase {
     try PipelineFile.decode(Data(text.utf8), file: "pipelines/tiny.json")
   }
 
-  /// The error message of decoding `text`, or a failure when it decodes.
+  /// Returns the error message of decoding `text`, and records a test failure when it decodes.
   private func message(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> String {
     do {
       _ = try decode(text)

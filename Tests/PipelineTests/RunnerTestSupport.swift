@@ -78,7 +78,7 @@ class RunnerTestCase: XCTestCase {
       report: ReportOptions(title: title))
   }
 
-  /// An action that records its stage, then writes `file` with the stage's kind and parameters
+  /// Returns an action that records its stage, then writes `file` with the stage's kind and parameters
   /// followed by the contents of every input file.
   func writingAction(_ file: String) -> any StageAction {
     let executed = executed
@@ -98,8 +98,8 @@ class RunnerTestCase: XCTestCase {
     }
   }
 
-  /// The report writes a summary and a figure in a subfolder, with the title from its
-  /// presentation settings.
+  /// Returns a report action that writes a summary and a figure in a subfolder, with the title
+  /// from its presentation settings.
   func reportAction() -> any StageAction {
     let executed = executed
     let failing = failing
@@ -156,7 +156,7 @@ class RunnerTestCase: XCTestCase {
     }
   }
 
-  /// The cache folder holding the outputs of the stage `name`, from the lock file.
+  /// Returns the cache folder that contains the outputs of the stage `name`, from the lock file.
   func outputs(of name: String) throws -> URL {
     let key = try XCTUnwrap(results.readLock()?[name]?.key, "no lock entry for \(name)")
     return store.outputsFolder(key)
