@@ -13,7 +13,7 @@ let reproduceCommand = Command(
       keepGoing: arguments.flag("keep-going"), jobs: try arguments.integer("jobs", default: 1),
       verifyContents: arguments.flag("verify"))
     guard options.jobs >= 1 else {
-      throw UsageError(message: "reproduce: --jobs expects a positive integer, got \(options.jobs).")
+      throw UsageError(message: "--jobs expects a positive integer, got \(options.jobs).")
     }
     try arguments.rejectUnknown()
     try runner.run(options)
@@ -29,7 +29,7 @@ func patterns(_ text: String?) -> [String] {
 /// and `status`, and plans the pipeline.
 func pipelineRunner(_ arguments: inout Arguments) throws -> Runner {
   guard arguments.positional.count == 1 else {
-    throw UsageError(message: "\(arguments.command): expected one PIPELINE (a name such as fsdd, or a file such as pipelines/fsdd.json), got \(arguments.positional.count) arguments.")
+    throw UsageError(message: "expected one PIPELINE (a name such as fsdd, or a file such as pipelines/fsdd.json), got \(arguments.positional.count) arguments.")
   }
   let cache = arguments.string("cache").map { URL(fileURLWithPath: $0, isDirectory: true) } ?? StageStore.defaultRoot()
   let results = URL(fileURLWithPath: arguments.string("results") ?? "results", isDirectory: true)
