@@ -1,6 +1,17 @@
-import Datasets
+import Foundation
+import Pipeline
 
-// Placeholder until its module lands; the file is replaced by the real command.
-let statusCommand = Command(usage: "status    (not built yet)") { _ in
-  throw UsageError(message: "the status command is not built yet.")
-}
+let statusCommand = Command(
+  usage: """
+    status PIPELINE [--only PATTERN] [--force PATTERN] [--verify] [--cache DIR] [--results DIR]
+                 print which stages of the pipeline are unchanged and why the others would run
+    """,
+  run: { arguments in
+    let runner = try pipelineRunner(&arguments)
+    let options = RunOptions(
+      only: patterns(arguments.string("only")), force: patterns(arguments.string("force")),
+      verifyContents: arguments.flag("verify"))
+    try arguments.rejectUnknown()
+    try runner.status(options)
+  },
+  switches: ["verify"])

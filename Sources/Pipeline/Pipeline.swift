@@ -1,1 +1,0 @@
-// The stage graph behind `dcls-delays reproduce`.
