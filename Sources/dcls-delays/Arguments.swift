@@ -35,7 +35,7 @@ struct Arguments {
           flags.insert(name)
         } else {
           guard index + 1 < words.count else {
-            throw UsageError(message: "\(command): option --\(name) needs a value. Run 'dcls-delays help' for usage.")
+            throw UsageError(message: "option --\(name) needs a value. Run 'dcls-delays help' for usage.")
           }
           name = name.isEmpty ? "--" : name
           options[name] = words[index + 1]
@@ -57,7 +57,7 @@ struct Arguments {
   /// The value of `--name`, or an error naming the option when it was not given.
   mutating func required(_ name: String) throws -> String {
     guard let value = string(name) else {
-      throw UsageError(message: "\(command): missing required option --\(name). Run 'dcls-delays help' for usage.")
+      throw UsageError(message: "missing required option --\(name). Run 'dcls-delays help' for usage.")
     }
     return value
   }
@@ -66,7 +66,7 @@ struct Arguments {
   mutating func integer(_ name: String, default fallback: Int) throws -> Int {
     guard let text = string(name) else { return fallback }
     guard let value = Int(text) else {
-      throw UsageError(message: "\(command): --\(name) expects an integer, got '\(text)'.")
+      throw UsageError(message: "--\(name) expects an integer, got '\(text)'.")
     }
     return value
   }
@@ -75,7 +75,7 @@ struct Arguments {
   mutating func number(_ name: String, default fallback: Double) throws -> Double {
     guard let text = string(name) else { return fallback }
     guard let value = Double(text), value.isFinite else {
-      throw UsageError(message: "\(command): --\(name) expects a number, got '\(text)'.")
+      throw UsageError(message: "--\(name) expects a number, got '\(text)'.")
     }
     return value
   }
@@ -90,7 +90,7 @@ struct Arguments {
   func rejectUnknown() throws {
     let unknown = Set(options.keys).union(flags).subtracting(consumed).sorted()
     if let first = unknown.first {
-      throw UsageError(message: "\(command): unknown option --\(first). Run 'dcls-delays help' for usage.")
+      throw UsageError(message: "unknown option --\(first). Run 'dcls-delays help' for usage.")
     }
   }
 }

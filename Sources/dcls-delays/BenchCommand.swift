@@ -9,7 +9,7 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
   let only = arguments.string("only")?.uppercased()
   let threads = try arguments.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount)
   try arguments.rejectUnknown()
-  guard repeats > 0 else { throw UsageError(message: "bench: --repeats must be positive, got \(repeats).") }
+  guard repeats > 0 else { throw UsageError(message: "--repeats must be positive, got \(repeats).") }
   setBLASThreads(threads)
   let rate = EngineBenchmark.sgemmRate()
   print("engine benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernel \(blasCoreName()), \(threads) BLAS threads")
