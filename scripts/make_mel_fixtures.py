@@ -16,7 +16,7 @@ Inputs:
   fsdd_0_george_0.wav, fsdd_9_theo_16.wav  two FSDD 1.0.10 recordings (8 kHz PCM 16-bit; CC BY-SA 4.0,
                                            Zohar Jackson and contributors), the second longer than 1 s
   tone_16k.wav      a 1.25 s 16 kHz PCM 16-bit chirp with noise and 0.2 s of exact silence
-  tone_8k_float.wav a 0.5 s 8 kHz float32 signal with 0.1 s of leading silence
+  tone_8k_float.wav a 0.5 s 8 kHz float32 decaying tone over weak noise, after 0.1 s of silence
 Outputs, beside each input NAME.wav:
   NAME.mel.npy        float32 (101, 140), the expected frames
   tone_16k.resampled.npy  float32 (8000,), the first second resampled to 8 kHz
@@ -156,7 +156,9 @@ def main():
 
     rate = 8000
     time = np.arange(int(0.5 * rate)) / rate
-    signal = (0.3 * np.sin(2 * np.pi * 440 * time) * np.exp(-3 * time)).astype(np.float32)
+    # The noise floor (as a 16-bit recording has) keeps every band well above float32 rounding.
+    signal = 0.3 * np.sin(2 * np.pi * 440 * time) * np.exp(-3 * time) + 1e-4 * generator.standard_normal(time.shape)
+    signal = signal.astype(np.float32)
     signal[: int(0.1 * rate)] = 0.0
     write_float32(out / "tone_8k_float.wav", signal, rate)
     frames = mel_decibels(one_second(torch.from_numpy(signal), rate))
