@@ -66,7 +66,12 @@ public enum ArchiveUnpacker {
       guard status >= ARCHIVE_WARN, let entry else {
         throw DatasetError.corruptArchive(archive: archive.path, lastEntry: lastEntry, reason: message(of: reader))
       }
-      let path = raw ? String(name.dropLast(3)) : String(cString: archive_entry_pathname(entry))
+      let stored = archive_entry_pathname(entry).map { String(cString: $0) }
+      let path = raw ? String(name.dropLast(3)) : stored ?? ""
+      guard !path.isEmpty else {
+        let reason = archive_error_string(reader).map { String(cString: $0) } ?? "an entry has no name"
+        throw DatasetError.corruptArchive(archive: archive.path, lastEntry: lastEntry, reason: reason)
+      }
       lastEntry = path
       guard let relative = safeRelativePath(path) else {
         throw DatasetError.unsafeArchiveEntry(archive: archive.path, entry: path)
