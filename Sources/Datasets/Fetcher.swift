@@ -61,7 +61,7 @@ public struct Fetcher: Sendable {
       do {
         try download(url, to: partial)
       } catch let DownloadFailure.failed(reason) {
-        reasons.append(reason)
+        reasons.append(file.urls.count > 1 ? "\(url): \(reason)" : reason)
         continue
       }
       try verify(partial, as: file, moveAsideWhenBad: true, reportedName: file.name)
@@ -123,7 +123,7 @@ public struct Fetcher: Sendable {
       try? FileManager.default.removeItem(at: destination)
       let text = String(decoding: message, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       let detail = text.isEmpty ? "curl exit status \(process.terminationStatus)" : text
-      throw DownloadFailure.failed("\(url): \(detail)")
+      throw DownloadFailure.failed(detail)
     }
   }
 }
