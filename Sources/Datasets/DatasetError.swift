@@ -24,6 +24,8 @@ public enum DatasetError: ReportableError, Equatable {
   case damagedWAV(file: String, reason: String)
   /// An unpacked dataset lacks the files its layout requires.
   case invalidLayout(folder: String, reason: String)
+  /// A split was requested before `dcls-delays data prepare` made its frames folder.
+  case notPrepared(dataset: String, folder: String)
   /// A frames folder is incomplete or its files disagree.
   case invalidFrames(folder: String, reason: String)
   /// An operating-system or library call failed for a reason outside the user's input.
@@ -65,6 +67,8 @@ public enum DatasetError: ReportableError, Equatable {
       return "\(file): \(reason); the file is truncated or its header is wrong. Replace it with a good copy."
     case let .invalidLayout(folder, reason):
       return "\(folder): \(reason). Delete the folder and run 'dcls-delays data prepare' again."
+    case let .notPrepared(dataset, folder):
+      return "no frames at \(folder); run 'dcls-delays data prepare \(dataset)' first."
     case let .invalidFrames(folder, reason):
       return "frames folder \(folder): \(reason). Delete it and run 'dcls-delays data prepare' again."
     case let .ioFailed(path, reason):

@@ -55,7 +55,7 @@ public struct DatasetPreparer {
   public func openSplit(_ dataset: DatasetDescription, binning: Binning = .legacy, split: String) throws -> FrameSplit {
     let folder = framesFolder(dataset: dataset, binning: binning, split: split)
     guard FileManager.default.fileExists(atPath: folder.path) else {
-      throw DatasetError.invalidFrames(folder: folder.path, reason: "not prepared yet; run 'dcls-delays data prepare \(dataset.name)'")
+      throw DatasetError.notPrepared(dataset: dataset.name, folder: folder.path)
     }
     return try FrameSplit(folder: folder)
   }

@@ -13,12 +13,12 @@ let dataCommand = Command(
   let cache = DatasetCache(root: arguments.string("cache").map { URL(fileURLWithPath: $0, isDirectory: true) })
   let binningName = arguments.string("binning") ?? Binning.legacy.rawValue
   guard let binning = Binning(rawValue: binningName) else {
-    throw UsageError(message: "data: --binning expects legacy or grid, got '\(binningName)'.")
+    throw UsageError(message: "--binning expects legacy or grid, got '\(binningName)'.")
   }
   let onlySplit = arguments.string("split")
   try arguments.rejectUnknown()
   if let onlySplit, !dataset.splits.contains(onlySplit) {
-    throw UsageError(message: "data: \(dataset.name) has no split '\(onlySplit)'; expected \(dataset.splits.joined(separator: ", ")).")
+    throw UsageError(message: "\(dataset.name) has no split '\(onlySplit)'; expected \(dataset.splits.joined(separator: ", ")).")
   }
   let preparer = DatasetPreparer(cache: cache, showsProgress: true)
 

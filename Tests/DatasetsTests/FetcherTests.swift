@@ -157,3 +157,23 @@ final class FetcherTests: TemporaryFolderTestCase {
     XCTAssertEqual(error?.description, "unknown dataset 'mnist'; expected one of shd, ssc, gsc, fsdd.")
   }
 }
+
+final class PreparerTests: TemporaryFolderTestCase {
+  func testUnpreparedSplitNamesCommand() {
+    let cache = DatasetCache(root: folder)
+    let error = datasetError { _ = try DatasetPreparer(cache: cache).openSplit(.shd, binning: .grid, split: "test") }
+    XCTAssertEqual(error?.description, "no frames at \(folder.path)/frames/shd-grid/test; run 'dcls-delays data prepare shd' first.")
+  }
+
+  func testFramesKeys() {
+    XCTAssertEqual(DatasetPreparer.framesKey(dataset: .ssc, binning: .legacy), "ssc-legacy")
+    XCTAssertEqual(DatasetPreparer.framesKey(dataset: .shd, binning: .grid), "shd-grid")
+    XCTAssertEqual(DatasetPreparer.framesKey(dataset: .gsc, binning: .grid), "gsc-mel")
+  }
+
+  func testEventBenchmarkReportsBothModes() {
+    let line = DatasetBenchmarks.eventLine(sampleCount: 4, eventsPerSample: 50)
+    XCTAssertTrue(line.contains("legacy "), line)
+    XCTAssertTrue(line.contains("grid "), line)
+  }
+}
