@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Write the mel-frame fixtures of the Datasets tests: input WAV files and the expected frames.
 
-The expected values follow torchaudio's `Resample` (defaults: Hann-windowed sinc,
-lowpass_filter_width 6, rolloff 0.99), `Spectrogram` (n_fft 256, hop 80, periodic Hann window,
-centred, reflect padding, power 2), `MelScale` (140 bands, 50 Hz to 14000 Hz, HTK scale, no norm,
-129 bins at 8 kHz) and `AmplitudeToDB` (power, amin 1e-10, reference 1, no top_db).
+The expected values follow four torchaudio transforms with these settings:
+  Resample       defaults: Hann-windowed sinc, lowpass_filter_width 6, rolloff 0.99
+  Spectrogram    n_fft 256, hop 80, periodic Hann window, centred, reflect padding, power 2
+  MelScale       140 bands, 50 Hz to 14000 Hz, HTK scale, no norm, 129 bins at 8 kHz
+  AmplitudeToDB  power, amin 1e-10, reference 1, no top_db
 
 torchaudio itself is not used: PyPI has no torchaudio release for torch 2.13 (the newest, 2.11.1,
 fails to load its compiled extension with torch 2.13). This script therefore restates those four
@@ -117,7 +118,8 @@ def write_float32(path, samples, rate):
 
 def read_pcm16(data):
     with wave.open(io.BytesIO(data)) as handle:
-        assert handle.getnchannels() == 1 and handle.getsampwidth() == 2
+        assert handle.getnchannels() == 1, "expected mono"
+        assert handle.getsampwidth() == 2, "expected 16-bit samples"
         rate = handle.getframerate()
         frames = np.frombuffer(handle.readframes(handle.getnframes()), dtype="<i2")
     return torch.from_numpy(frames.astype(np.float32) / 32768.0), rate

@@ -31,7 +31,7 @@ public enum ArchiveUnpacker {
     return folder
   }
 
-  /// Whether `name` is a raw gzip stream rather than a compressed tar archive.
+  /// Returns whether `name` is a raw gzip stream rather than a compressed tar archive.
   static func isRawGzip(_ name: String) -> Bool {
     name.hasSuffix(".gz") && !name.hasSuffix(".tar.gz")
   }
@@ -125,7 +125,7 @@ public enum ArchiveUnpacker {
     return components.joined(separator: "/")
   }
 
-  /// Whether a symbolic link at `linkPath` pointing to `target` resolves inside the unpack folder.
+  /// Returns whether a symbolic link at `linkPath` pointing to `target` resolves inside the unpack folder.
   static func isSymlinkInside(target: String, linkPath: String) -> Bool {
     if target.hasPrefix("/") { return false }
     var stack = linkPath.split(separator: "/").dropLast().map(String.init)

@@ -1,8 +1,8 @@
 /// Cuts a `FrameSplit` into padded `(T, B, C)` batches.
 ///
 /// Only the samples of the batch being built are read from the memory-mapped frames, so the split
-/// is never copied into memory as a whole. The last batch of an epoch holds the remaining samples
-/// and may be smaller than `batchSize`.
+/// is never copied into memory as a whole. The last batch of an epoch contains the remaining
+/// samples and may be smaller than `batchSize`.
 public struct BatchLoader: Sendable {
   public let split: FrameSplit
   public let batchSize: Int
@@ -16,7 +16,7 @@ public struct BatchLoader: Sendable {
   /// The number of batches per epoch, the last one possibly smaller.
   public var batchCount: Int { (split.count + batchSize - 1) / batchSize }
 
-  /// The sample order of one training epoch: a Fisher-Yates shuffle drawn from `generator`.
+  /// Draws the sample order of one training epoch: a Fisher-Yates shuffle driven by `generator`.
   ///
   /// Each swap index is `(next() * (i + 1)) >> 64` (the high word of the 128-bit product), so the
   /// order depends only on the generator's sequence, never on the Swift standard library.
@@ -31,12 +31,12 @@ public struct BatchLoader: Sendable {
     return order
   }
 
-  /// The batches of one training epoch in an order shuffled by `generator`.
+  /// Returns the batches of one training epoch in an order shuffled by `generator`.
   public func shuffledBatches(using generator: inout SeededGenerator) -> BatchSequence {
     BatchSequence(loader: self, order: Self.shuffledOrder(count: split.count, using: &generator))
   }
 
-  /// The batches in split order, for evaluation.
+  /// Returns the batches in split order, for evaluation.
   public func orderedBatches() -> BatchSequence {
     BatchSequence(loader: self, order: Array(0..<split.count))
   }

@@ -131,12 +131,14 @@ extension DatasetDescription {
     files: [
       DatasetFile(
         name: "free-spoken-digit-dataset-1.0.10.tar.gz",
+        // NOTE: GitHub generates this tarball on request and does not promise identical bytes over
+        // time, so a download may fail verification; the shipped copy is the reference.
         urls: ["https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.tar.gz"],
         checksum: FileChecksum(.sha256, "0ae11b11b1cf7f6c6dc096cce610dc6b84a60ae8b70c2749f0cfe0638feda8fb"),
         shippedPath: "data/free-spoken-digit-dataset-1.0.10.tar.gz")
     ])
 
-  /// Every dataset the project knows, in the order they are listed to users.
+  /// Every dataset in the catalogue, in the order they are listed to users.
   public static let all: [DatasetDescription] = [.shd, .ssc, .gsc, .fsdd]
 
   /// Looks up a dataset by its short name.

@@ -26,12 +26,12 @@ public struct DatasetCache: Sendable {
   /// The folder where fetched files are kept and where a user may place a copy by hand.
   public var downloads: URL { root.appendingPathComponent("downloads", isDirectory: true) }
 
-  /// The folder an archive of `dataset` is unpacked into.
+  /// Returns the folder an archive of `dataset` is unpacked into.
   public func unpacked(_ dataset: String) -> URL {
     root.appendingPathComponent("unpacked", isDirectory: true).appendingPathComponent(dataset, isDirectory: true)
   }
 
-  /// The frames folder of one split, keyed by dataset and preprocessing (`shd-legacy`, `fsdd-mel`).
+  /// Returns the frames folder of one split, keyed by dataset and preprocessing (`shd-legacy`, `fsdd-mel`).
   public func frames(key: String, split: String) -> URL {
     root.appendingPathComponent("frames", isDirectory: true)
       .appendingPathComponent(key, isDirectory: true)

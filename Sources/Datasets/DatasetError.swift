@@ -1,7 +1,7 @@
 /// Errors of the `Datasets` module: fetching, unpacking, reading events or audio, and frames.
 ///
-/// Each case carries the file or value involved; `description` says what was expected and what to
-/// do next. Tests pin the text of the common cases.
+/// Each case carries the file or value involved, and `description` states what was expected and
+/// what to do next. Tests pin the text of the common cases.
 public enum DatasetError: ReportableError, Equatable {
   /// The dataset name is not in the catalogue.
   case unknownDataset(name: String, known: [String])

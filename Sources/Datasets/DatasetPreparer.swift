@@ -18,13 +18,13 @@ public struct DatasetPreparer {
     self.showsProgress = showsProgress
   }
 
-  /// The cache key of a dataset's frames: `NAME-legacy` or `NAME-grid` for spike datasets (the
+  /// Returns the cache key of a dataset's frames: `NAME-legacy` or `NAME-grid` for spike datasets (the
   /// binning mode is part of the key), `NAME-mel` for audio datasets.
   public static func framesKey(dataset: DatasetDescription, binning: Binning) -> String {
     dataset.layout == .spikeEvents ? "\(dataset.name)-\(binning.rawValue)" : "\(dataset.name)-mel"
   }
 
-  /// The frames folder of `split`.
+  /// Returns the frames folder of `split`.
   public func framesFolder(dataset: DatasetDescription, binning: Binning, split: String) -> URL {
     cache.frames(key: Self.framesKey(dataset: dataset, binning: binning), split: split)
   }
@@ -66,6 +66,7 @@ public struct DatasetPreparer {
     guard let fileName = dataset.splitFiles[split], let file = dataset.files.first(where: { $0.name == fileName }) else {
       preconditionFailure("DatasetPreparer: \(dataset.name) lists no file for split \(split)")
     }
+
     let archive = try fetcher.fetch(file)
     let stem = fileName.components(separatedBy: ".").first ?? fileName
     let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name).appendingPathComponent(stem))
@@ -73,6 +74,7 @@ public struct DatasetPreparer {
     guard let h5 = contents.sorted().first(where: { $0.hasSuffix(".h5") }) else {
       throw DatasetError.invalidLayout(folder: unpacked.path, reason: "no .h5 file in the unpacked \(fileName)")
     }
+
     let events = try SpikeEventFile(url: unpacked.appendingPathComponent(h5), classCount: dataset.classCount)
     let names = events.classNames?.count == dataset.classCount ? events.classNames! : (0..<dataset.classCount).map(String.init)
     let writer = try FrameSplitWriter(
@@ -81,6 +83,7 @@ public struct DatasetPreparer {
         dataset: dataset.name, split: split, preprocessing: binning.rawValue, channels: EventBinning.inputCount,
         frameDurationMs: Double(EventBinning.frameDurationMs), classCount: dataset.classCount, classNames: names,
         sourceChecksums: [file.name: file.checksum.description]))
+
     let progress = ProgressLine(label: "prepare \(dataset.name) \(split) (\(binning.rawValue))", total: events.count, enabled: showsProgress)
     var start = 0
     while start < events.count {

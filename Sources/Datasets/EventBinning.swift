@@ -1,8 +1,8 @@
-/// How spike events become 10 ms frames.
+/// The binning mode that turns spike events into 10 ms frames.
 public enum Binning: String, Sendable, Codable, CaseIterable {
-  /// The frames of the paper's code (SpikingJelly, 2023-03 to 2024-03, under NumPy 1.x): a frame
-  /// starts at the first event not yet binned, at `t_l` in ms, and takes every following event
-  /// with `t - t_l <= 10`; the next frame starts at the next event. Times in ms are
+  /// The frames of the paper's code (SpikingJelly from git, 2023-03 to 2024-03, under NumPy 1.x).
+  /// A frame starts at the first event not yet binned, at `t_l` in ms, and takes every following
+  /// event with `t - t_l <= 10`. The next frame starts at the next event. Times in ms are
   /// `Float(1000) * t` and the differences are Float operations, as NumPy 1.x computes them for
   /// float16 input. Silent gaps vanish, so the frame count depends on the data.
   case legacy

@@ -2,10 +2,10 @@ import Foundation
 
 /// Downloads and verifies a dataset's published files into the cache.
 ///
-/// For each file, in order: a verified copy in `downloads/` is used as it is (a copy placed there by
-/// hand counts); a copy shipped with the project is verified and used in place; otherwise each
-/// mirror is tried with curl into a temporary `.part` name, verified, then renamed. A file that
-/// fails verification is moved aside to `NAME.rejected` and never used.
+/// For each file, in order: a verified copy in `downloads/` is used as it is, including a copy
+/// placed there by hand. Else a copy shipped with the project is verified and used in place. Else
+/// each mirror is tried with curl into a temporary `.part` name, verified, then renamed. A file
+/// that fails verification is moved aside to `NAME.rejected` and never used.
 public struct Fetcher: Sendable {
   public var cache: DatasetCache
   /// Folders searched for a file's `shippedPath`: the current folder and the source checkout.

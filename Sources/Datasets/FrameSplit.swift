@@ -8,7 +8,7 @@ public struct FrameSplitDescription: Codable, Sendable, Equatable {
   public var dataset: String
   /// "train", "valid" or "test".
   public var split: String
-  /// How frames were made: "legacy" or "grid" binning of spike events, or "mel".
+  /// The preprocessing that made the frames: "legacy" or "grid" binning of spike events, or "mel".
   public var preprocessing: String
   public var sampleCount: Int
   /// Frames of all samples together, the first dimension of `frames.npy`.
@@ -53,7 +53,7 @@ enum FrameFiles {
 
 /// One prepared split, read through a memory mapping of its frames.
 ///
-/// A frames folder holds `frames.npy` `(total_frames, C)`, `offsets.npy` `(count + 1,)` int64,
+/// A frames folder contains `frames.npy` `(total_frames, C)`, `offsets.npy` `(count + 1,)` int64,
 /// `labels.npy` `(count,)` int64 and `frames.json` (a `FrameSplitDescription`). Each file loads
 /// with `numpy.load(path, mmap_mode="r")`.
 public final class FrameSplit: @unchecked Sendable {
@@ -85,7 +85,7 @@ public final class FrameSplit: @unchecked Sendable {
     let count = info.sampleCount
     func invalid(_ reason: String) -> DatasetError { .invalidFrames(folder: path, reason: reason) }
     guard frames.shape == [info.totalFrames, info.channels], frames.element.numpyName == info.dtype else {
-      throw invalid("\(FrameFiles.frames) is \(frames.element.numpyName) \(frames.shape), description says \(info.dtype) [\(info.totalFrames), \(info.channels)]")
+      throw invalid("\(FrameFiles.frames) is \(frames.element.numpyName) \(frames.shape), frames.json states \(info.dtype) [\(info.totalFrames), \(info.channels)]")
     }
     guard offsets.count == count + 1, offsets.first == 0, offsets.last == info.totalFrames,
           zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {

@@ -20,8 +20,8 @@ public struct SpikeSample: Sendable, Equatable {
 ///
 /// Layout: `spikes/times` and `spikes/units` (one variable-length array per sample), `labels`
 /// (integers) and, when present, `extra/keys` (class names indexed by label). The stored element
-/// types are checked when the file is opened: times must be 16- or 32-bit floats, which HDF5
-/// widens exactly to Float; units and labels any integer type.
+/// types are checked when the file is opened. Times must be 16- or 32-bit floats, which HDF5
+/// widens exactly to Float, and units and labels may be of any integer type.
 public final class SpikeEventFile {
   /// The number of cochlear channels; units must be below it.
   public static let channelCount = 700

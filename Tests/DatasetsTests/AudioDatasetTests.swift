@@ -3,7 +3,7 @@ import XCTest
 @testable import Datasets
 
 final class AudioDatasetTests: TemporaryFolderTestCase {
-  /// A 16 kHz tone of `seconds`, as PCM 16-bit WAV bytes.
+  /// Builds a 16 kHz tone of `seconds` as PCM 16-bit WAV bytes.
   private func tone(_ frequency: Double, seconds: Double = 0.3) -> Data {
     let count = Int(seconds * 16000)
     return WAVBuilder.pcm16((0..<count).map { Int16(8000 * sin(2 * Double.pi * frequency * Double($0) / 16000)) }, rate: 16000)

@@ -3,7 +3,7 @@ import XCTest
 
 @testable import Datasets
 
-/// An HTTP/1.0 server on 127.0.0.1 that answers every request with one fixed body.
+/// An HTTP/1.0 server on 127.0.0.1 that replies to every request with one fixed body.
 final class LoopbackServer {
   let port: UInt16
   private let socketDescriptor: Int32
@@ -49,7 +49,7 @@ final class LoopbackServer {
     return UInt16(bigEndian: address.sin_port)
   }
 
-  /// A loopback port with nothing listening: bound, read, then closed.
+  /// Returns a loopback port with nothing listening: bound, read, then closed.
   static func closedPort() -> UInt16 {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()

@@ -78,7 +78,7 @@ final class FrameSplitTests: TemporaryFolderTestCase {
     XCTAssertEqual(batch.steps, 3)
     XCTAssertEqual(batch.lengths, [2, 3])
     XCTAssertEqual(batch.labels, [1, 3])
-    // (T, B, C): step 0 holds sample 0's frame 0 then sample 2's frame 0.
+    // (T, B, C): step 0 contains sample 0's frame 0, then sample 2's frame 0.
     XCTAssertEqual(Array(batch.inputs[0..<6]), [0, 1, 2, 20, 21, 22])
     XCTAssertEqual(Array(batch.inputs[6..<12]), [3, 4, 5, 23, 24, 25])
     XCTAssertEqual(Array(batch.inputs[12..<18]), [0, 0, 0, 26, 27, 28])

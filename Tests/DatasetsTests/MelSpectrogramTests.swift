@@ -9,7 +9,7 @@ import XCTest
 /// pocketfft in torch), so values differ by float32 rounding, which is relative to the loudest
 /// band of a frame. A band is loud when it is above -60 dB and less than 60 dB under the loudest
 /// band of its frame. Loud bands of 8 kHz input agree within 1e-3 dB (a relative power error of
-/// 2.3e-4); resampled input adds the rounding of a 28-tap float32 convolution and is held to
+/// 2.3e-4). Resampled input adds the rounding of a 28-tap float32 convolution, so it is held to
 /// 1e-2 dB. Quieter bands sit 60-120 dB under their frame's peak, where float32 rounding alone
 /// moves values by up to about 0.06 dB in the inputs here; they are held to 0.1 dB. Where the
 /// expected value is exactly -100 dB (empty filters, digital silence), ours must be exactly

@@ -19,7 +19,7 @@ class TemporaryFolderTestCase: XCTestCase {
     try? FileManager.default.removeItem(at: folder)
   }
 
-  /// The error a throwing call raised, as a `DatasetError`, or a test failure.
+  /// Runs `body` and returns the `DatasetError` it throws, recording a failure otherwise.
   func datasetError(_ body: () throws -> Void, file: StaticString = #filePath, line: UInt = #line) -> DatasetError? {
     do {
       try body()
@@ -64,7 +64,7 @@ enum WAVBuilder {
     return chunk("fmt ", body)
   }
 
-  /// A PCM 16-bit file; `declaredDataSize` overrides the data chunk's size field.
+  /// Builds a PCM 16-bit file. `declaredDataSize` overrides the data chunk's size field.
   static func pcm16(_ samples: [Int16], rate: UInt32 = 8000, channels: UInt16 = 1, declaredDataSize: UInt32? = nil) -> Data {
     var payload = Data()
     for sample in samples { payload.append(littleEndian: sample) }
@@ -158,7 +158,7 @@ enum ArchiveBuilder {
 
 /// Writes HDF5 files in the SHD/SSC layout with the HDF5 C library.
 enum EventFileBuilder {
-  /// The IEEE half-precision type, built from a float32 copy (HDF5 1.10 has no predefined one).
+  /// Builds the IEEE half-precision type from a float32 copy, because HDF5 1.10 has no predefined one.
   static func float16Type() -> hid_t {
     let type = H5Tcopy(H5T_IEEE_F32LE_g)
     H5Tset_fields(type, 15, 10, 5, 0, 10)
