@@ -1,0 +1,152 @@
+import Foundation
+
+/// Fetches, unpacks and turns a dataset into one frames folder per split, in the cache.
+///
+/// Frames folders are keyed by dataset and preprocessing (`shd-legacy`, `ssc-grid`, `gsc-mel`,
+/// `fsdd-mel`); a folder that already exists is reused as it is.
+public struct DatasetPreparer {
+  public var cache: DatasetCache
+  public var fetcher: Fetcher
+  /// Whether progress goes to standard error.
+  public var showsProgress: Bool
+  /// Recordings or samples processed per parallel block.
+  public var blockSize = 512
+
+  public init(cache: DatasetCache, fetcher: Fetcher? = nil, showsProgress: Bool = false) {
+    self.cache = cache
+    self.fetcher = fetcher ?? Fetcher(cache: cache)
+    self.showsProgress = showsProgress
+  }
+
+  /// Returns the cache key of a dataset's frames: `NAME-legacy` or `NAME-grid` for spike datasets (the
+  /// binning mode is part of the key), `NAME-mel` for audio datasets.
+  public static func framesKey(dataset: DatasetDescription, binning: Binning) -> String {
+    dataset.layout == .spikeEvents ? "\(dataset.name)-\(binning.rawValue)" : "\(dataset.name)-mel"
+  }
+
+  /// Returns the frames folder of `split`.
+  public func framesFolder(dataset: DatasetDescription, binning: Binning, split: String) -> URL {
+    cache.frames(key: Self.framesKey(dataset: dataset, binning: binning), split: split)
+  }
+
+  /// Prepares every split of `dataset` unless already prepared, and returns them by split name.
+  /// `binning` applies to spike datasets only.
+  public func prepare(_ dataset: DatasetDescription, binning: Binning = .legacy) throws -> [String: FrameSplit] {
+    var result: [String: FrameSplit] = [:]
+    let missing = dataset.splits.filter { split in
+      let folder = framesFolder(dataset: dataset, binning: binning, split: split)
+      return !FileManager.default.fileExists(atPath: folder.path)
+    }
+    if !missing.isEmpty {
+      switch dataset.layout {
+      case .spikeEvents:
+        for split in missing { try prepareSpikes(dataset, split: split, binning: binning) }
+      case .speechCommands, .freeSpokenDigits:
+        try prepareAudio(dataset, splits: missing)
+      }
+    }
+    for split in dataset.splits {
+      result[split] = try FrameSplit(folder: framesFolder(dataset: dataset, binning: binning, split: split))
+    }
+    return result
+  }
+
+  /// Opens a prepared split, or explains how to prepare it.
+  public func openSplit(_ dataset: DatasetDescription, binning: Binning = .legacy, split: String) throws -> FrameSplit {
+    let folder = framesFolder(dataset: dataset, binning: binning, split: split)
+    guard FileManager.default.fileExists(atPath: folder.path) else {
+      throw DatasetError.notPrepared(dataset: dataset.name, folder: folder.path)
+    }
+    return try FrameSplit(folder: folder)
+  }
+
+  // MARK: Spike events
+
+  private func prepareSpikes(_ dataset: DatasetDescription, split: String, binning: Binning) throws {
+    guard let fileName = dataset.splitFiles[split], let file = dataset.files.first(where: { $0.name == fileName }) else {
+      preconditionFailure("DatasetPreparer: \(dataset.name) lists no file for split \(split)")
+    }
+
+    let archive = try fetcher.fetch(file)
+    let stem = fileName.components(separatedBy: ".").first ?? fileName
+    let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name).appendingPathComponent(stem))
+    let contents = (try? FileManager.default.contentsOfDirectory(atPath: unpacked.path)) ?? []
+    guard let h5 = contents.sorted().first(where: { $0.hasSuffix(".h5") }) else {
+      throw DatasetError.invalidLayout(folder: unpacked.path, reason: "no .h5 file in the unpacked \(fileName)")
+    }
+
+    let events = try SpikeEventFile(url: unpacked.appendingPathComponent(h5), classCount: dataset.classCount)
+    let names = events.classNames?.count == dataset.classCount ? events.classNames! : (0..<dataset.classCount).map(String.init)
+    let writer = try FrameSplitWriter(
+      folder: framesFolder(dataset: dataset, binning: binning, split: split), element: .uint8,
+      description: FrameSplitDescription(
+        dataset: dataset.name, split: split, preprocessing: binning.rawValue, channels: EventBinning.inputCount,
+        frameDurationMs: Double(EventBinning.frameDurationMs), classCount: dataset.classCount, classNames: names,
+        sourceChecksums: [file.name: file.checksum.description]))
+
+    let progress = ProgressLine(label: "prepare \(dataset.name) \(split) (\(binning.rawValue))", total: events.count, enabled: showsProgress)
+    var start = 0
+    while start < events.count {
+      let samples = try events.read(start..<min(start + blockSize, events.count))
+      let frames = Self.parallelMap(samples) { EventBinning.frames(of: $0, mode: binning).values }
+      for (sample, values) in zip(samples, frames) {
+        try writer.append(values, label: sample.label)
+      }
+      start += samples.count
+      progress.update(done: start)
+    }
+    try writer.finish()
+    progress.finish()
+  }
+
+  // MARK: Audio
+
+  private func prepareAudio(_ dataset: DatasetDescription, splits: [String]) throws {
+    guard let file = dataset.files.first else {
+      preconditionFailure("DatasetPreparer: \(dataset.name) lists no archive")
+    }
+    let archive = try fetcher.fetch(file)
+    let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name))
+    let layout = dataset.layout == .speechCommands
+      ? try AudioSplits.speechCommands(in: unpacked)
+      : try AudioSplits.freeSpokenDigits(in: unpacked)
+    let frontEnd = AudioFrontEnd()
+    for split in splits {
+      let items = layout.splits[split] ?? []
+      let writer = try FrameSplitWriter(
+        folder: framesFolder(dataset: dataset, binning: .legacy, split: split), element: .float32,
+        description: FrameSplitDescription(
+          dataset: dataset.name, split: split, preprocessing: "mel", channels: MelSpectrogram.bandCount,
+          classCount: layout.classNames.count, classNames: layout.classNames,
+          sourceChecksums: [file.name: file.checksum.description]))
+      let progress = ProgressLine(label: "prepare \(dataset.name) \(split) (mel)", total: items.count, enabled: showsProgress)
+      var start = 0
+      while start < items.count {
+        let block = Array(items[start..<min(start + blockSize, items.count)])
+        let frames = try Self.parallelMap(block) { item -> Result<[Float], Error> in
+          Result { frontEnd.frames(of: try WAVAudio(contentsOf: item.url)) }
+        }.map { try $0.get() }
+        for (item, values) in zip(block, frames) {
+          try writer.append(values, label: item.label)
+        }
+        start += block.count
+        progress.update(done: start)
+      }
+      try writer.finish()
+      progress.finish()
+    }
+  }
+
+  /// Applies `transform` to every element on all cores, keeping the order.
+  static func parallelMap<Element, Output>(_ elements: [Element], _ transform: (Element) -> Output) -> [Output] {
+    if elements.isEmpty { return [] }
+    var results = [Output?](repeating: nil, count: elements.count)
+    results.withUnsafeMutableBufferPointer { buffer in
+      let base = buffer.baseAddress!
+      DispatchQueue.concurrentPerform(iterations: elements.count) { index in
+        base[index] = transform(elements[index])
+      }
+    }
+    return results.map { $0! }
+  }
+}
