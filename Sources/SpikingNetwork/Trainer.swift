@@ -14,6 +14,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   public var positionLearningRateFactor: Double = 100
   /// The seed of initialisation, shuffling and dropout.
   public var seed: UInt64
+  /// The value sigma decays to, and the share of the epochs it takes (`epochs div divisor`).
+  public var sigmaFinal: Double = 0.23
+  public var sigmaEpochsDivisor: Int = 4
 
   public init(epochs: Int, batchSize: Int, seed: UInt64, learningRate: Double = 1e-3, maxLearningRate: Double = 5e-3,
               weightDecay: Double = 1e-5, positionLearningRateFactor: Double = 100) {
@@ -73,7 +76,8 @@ public struct Trainer {
     let positionRate = settings.learningRate * settings.positionLearningRateFactor
     positionOptimiser = Adam(learningRate: positionRate)
     cosine = CosineSchedule(baseLearningRate: positionRate, totalSteps: settings.epochs)
-    sigmaSchedule = SigmaSchedule(initial: Double(config.taps / 2), epochs: settings.epochs)
+    sigmaSchedule = SigmaSchedule(initial: Double(config.taps / 2), epochs: settings.epochs,
+                                  final: settings.sigmaFinal, epochsDivisor: settings.sigmaEpochsDivisor)
   }
 
   /// One optimiser step from the accumulated gradients, then the position clamp.
