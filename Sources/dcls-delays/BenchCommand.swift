@@ -1,16 +1,24 @@
+import Datasets
 import Foundation
 import SpikingNetwork
 
-/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N]`: times the engine on the
-/// paper's network sizes and prints medians, the achieved rate against the machine's matrix
-/// product rate, and the peak memory.
-let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N]   time training and evaluation batches") { arguments in
+/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N] [--skip-data]`: times the data
+/// preparation, then the engine on the paper's network sizes, and prints medians, the achieved
+/// rate against the machine's matrix product rate, and the peak memory.
+let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N] [--skip-data]   time data preparation, training and evaluation batches",
+                           run: { arguments in
   let repeats = try arguments.integer("repeats", default: 5)
   let only = arguments.string("only")?.uppercased()
   let threads = try arguments.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount)
+  let skipData = arguments.flag("skip-data")
   try arguments.rejectUnknown()
   guard repeats > 0 else { throw UsageError(message: "--repeats must be positive, got \(repeats).") }
   setBLASThreads(threads)
+  if !skipData {
+    print("data preparation benchmark:")
+    for line in try DatasetBenchmarks.run() { print("  \(line)") }
+    print("")
+  }
   let rate = EngineBenchmark.sgemmRate()
   print("engine benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernel \(blasCoreName()), \(threads) BLAS threads")
   print(String(format: "measured SGEMM rate (2048^3): %.1f GFLOP/s", rate))
@@ -26,4 +34,4 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
     }
   }
   print(String(format: "\npeak memory: %.0f MiB", EngineBenchmark.peakMemoryMiB()))
-}
+}, switches: ["skip-data"])
