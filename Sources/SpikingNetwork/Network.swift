@@ -152,6 +152,9 @@ extension Network {
     generator: inout SeededGenerator, recordModules: Bool = false
   ) -> ForwardPass<R> {
     precondition(input.count == T * B * config.inputs, "Network.forward: \(input.count) values for (\(T), \(B), \(config.inputs))")
+    if mode == .evaluation && usesIntegerDelays(.evaluation) && !recordModules {
+      return forwardEvaluationBatchMajor(input, steps: T, batch: B)
+    }
     let L = config.hiddenLayers
     let stride = config.batchNorm ? 4 : 3
     var pass = ForwardPass<R>(output: [], steps: T, batch: B)

@@ -2,15 +2,21 @@ import Datasets
 import Foundation
 import SpikingNetwork
 
-/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N] [--skip-data]`: times the data
+/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N] [--variant V] [--skip-data]`: times the data
 /// preparation, then the engine on the paper's network sizes, and prints medians, the achieved
 /// rate against the machine's matrix product rate, and the peak memory.
-let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N] [--skip-data]   time data preparation, training and evaluation batches",
+let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N] [--variant V] [--skip-data]   time data preparation, training and evaluation batches",
                            run: { arguments in
   let repeats = try arguments.integer("repeats", default: 5)
   let only = arguments.string("only")?.uppercased()
   let threads = try arguments.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount)
   let skipData = arguments.flag("skip-data")
+  let variants = try (arguments.string("variant").map { [$0] } ?? ["learned", "fixed", "none"]).map { name -> DelayVariant in
+    guard let variant = DelayVariant(rawValue: name) else {
+      throw UsageError(message: "--variant expects none, fixed or learned, got '\(name)'.")
+    }
+    return variant
+  }
   try arguments.rejectUnknown()
   guard repeats > 0 else { throw UsageError(message: "--repeats must be positive, got \(repeats).") }
   setBLASThreads(threads)
@@ -26,7 +32,7 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
   print("")
   print("| network | variant | train s/batch | train GFLOP/s | eval s/batch | eval GFLOP/s |")
   print("|---|---|---:|---:|---:|---:|")
-  for variant in [DelayVariant.learned, .fixed, .none] {
+  for variant in variants {
     for testCase in EngineBenchmark.paperCases(variant: variant) where only == nil || only == testCase.name {
       let result = EngineBenchmark.run(testCase, repeats: repeats)
       print(String(format: "| %@ | %@ | %.3f | %.1f | %.3f | %.1f |", testCase.name, variant.rawValue,
