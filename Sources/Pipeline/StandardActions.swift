@@ -232,7 +232,11 @@ struct ReportAction: StageAction {
   func run(_ context: StageContext) throws {
     let presentation = try context.presentation(as: ReportPresentation.self)
     let trainInputs = context.inputs.filter { $0.kind == .train }
-    var runs = try trainInputs.map { try loadRun(at: $0.outputs) }
+    var runs = try trainInputs.map { input -> RunRecord in
+      var run = try loadRun(at: input.outputs)
+      run.name = ReportAction.runName(input.stage)
+      return run
+    }
     // A no-delay network has no taps; it takes those of the delay runs it is compared with, so
     // that the report puts the three variants of one network in one group.
     for index in runs.indices where runs[index].settings.network.variant == .none {
@@ -256,6 +260,26 @@ struct ReportAction: StageAction {
     let settings = ReportSettings(pipeline: presentation.pipeline, stages: stages, software: SoftwareVersion.detect(),
                                   machine: MachineInfo.current(), gnuplot: gnuplot)
     try renderReport(runs: runs, into: context.outputs, settings: settings)
+    try copyRunRecords(context)
+  }
+
+  /// The run name of a train or evaluate stage: its name without the kind, `fsdd/learned/seed0`.
+  static func runName(_ stage: String) -> String {
+    stage.split(separator: "/").dropFirst().joined(separator: "/")
+  }
+
+  /// Copies each run's settings, metrics and evaluation into `runs/NAME/` beside the report, so
+  /// that the published results hold the numbers their tables are computed from.
+  private func copyRunRecords(_ context: StageContext) throws {
+    let manager = FileManager.default
+    for input in context.inputs where input.kind == .train || input.kind == .evaluate {
+      let folder = context.outputs.appendingPathComponent("runs").appendingPathComponent(Self.runName(input.stage))
+      try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+      let files = input.kind == .train ? ["run.json", "metrics.json"] : ["evaluation.json"]
+      for file in files where manager.fileExists(atPath: input.file(file).path) {
+        try manager.copyItem(at: input.file(file), to: folder.appendingPathComponent(file))
+      }
+    }
   }
 }
 
