@@ -260,7 +260,7 @@ struct ReportAction: StageAction {
     let settings = ReportSettings(pipeline: presentation.pipeline, stages: stages, software: SoftwareVersion.detect(),
                                   machine: MachineInfo.current(), gnuplot: gnuplot)
     try renderReport(runs: runs, into: context.outputs, settings: settings)
-    try copyRunRecords(context)
+    try publishRunRecords(runs, context)
   }
 
   /// The run name of a train or evaluate stage: its name without the kind, `fsdd/learned/seed0`.
@@ -268,17 +268,21 @@ struct ReportAction: StageAction {
     stage.split(separator: "/").dropFirst().joined(separator: "/")
   }
 
-  /// Copies each run's settings, metrics and evaluation into `runs/NAME/` beside the report, so
-  /// that the published results hold the numbers their tables are computed from.
-  private func copyRunRecords(_ context: StageContext) throws {
+  /// Writes each run's settings (as the report used them), metrics and evaluation into
+  /// `runs/NAME/`, so that the published results hold the numbers their tables are computed from.
+  private func publishRunRecords(_ runs: [RunRecord], _ context: StageContext) throws {
     let manager = FileManager.default
-    for input in context.inputs where input.kind == .train || input.kind == .evaluate {
-      let folder = context.outputs.appendingPathComponent("runs").appendingPathComponent(Self.runName(input.stage))
+    let root = context.outputs.appendingPathComponent("runs")
+    for run in runs {
+      let folder = root.appendingPathComponent(run.name)
       try manager.createDirectory(at: folder, withIntermediateDirectories: true)
-      let files = input.kind == .train ? ["run.json", "metrics.json"] : ["evaluation.json"]
-      for file in files where manager.fileExists(atPath: input.file(file).path) {
-        try manager.copyItem(at: input.file(file), to: folder.appendingPathComponent(file))
-      }
+      try writeJSON(run.settings, to: folder.appendingPathComponent("run.json"))
+      try writeJSON(run.metrics, to: folder.appendingPathComponent("metrics.json"))
+    }
+    for input in context.inputs where input.kind == .evaluate {
+      let folder = root.appendingPathComponent(Self.runName(input.stage))
+      try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+      try manager.copyItem(at: input.file("evaluation.json"), to: folder.appendingPathComponent("evaluation.json"))
     }
   }
 }
