@@ -53,8 +53,8 @@ extension Network {
     preconditionFailure("unreachable: the readout returns")
   }
 
-  /// Batch norm with running statistics and LIF neurons on each row `(b, c)`, in place; the
-  /// columns after the valid steps are set to zero for the next layer.
+  /// Applies batch norm with running statistics and LIF neurons to each row `(b, c)` in place.
+  /// Then it zeroes the columns after the valid steps, which the next layer reads as padding.
   private func fireHidden(_ rows: inout [R], layer: Int, batch B: Int, stride: Int, offset: Int, steps: Int) {
     let H = config.hidden
     var scale = [R](repeating: 1, count: H)
@@ -91,7 +91,7 @@ extension Network {
     }
   }
 
-  /// The readout membrane of each row, in place, with the evaluation formula.
+  /// Replaces each row by the readout membrane, charged with the evaluation formula.
   private func chargeReadout(_ rows: inout [R], rows count: Int, stride: Int, steps: Int) {
     let tau = R(readout.tau)
     rows.withUnsafeMutableBufferPointer { buffer in

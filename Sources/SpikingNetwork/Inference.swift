@@ -20,7 +20,7 @@ public enum InferenceError: ReportableError {
   }
 }
 
-/// What `runInference` computed.
+/// The output, loss and accuracy that `runInference` computed.
 public struct InferenceResult {
   /// Readout membrane `(T_out, B, C)`.
   public var output: [Float]

@@ -42,7 +42,7 @@ public struct IntegerDelays<R: Real> {
   var extraSteps: Int { (taps - 1) / 2 }
 }
 
-/// What `IntegerDelays.forward` keeps for its backward.
+/// The state `IntegerDelays.forward` keeps for its backward.
 public struct IntegerDelaysCache<R: Real> {
   /// The input, batch-major and zero-padded: `(B, I, stride)`, step `t` of the input at
   /// column `t + K - 1`.
@@ -81,13 +81,13 @@ extension IntegerDelays {
     return (output, IntegerDelaysCache(input: batchMajor, stride: stride, steps: T, batch: B))
   }
 
-  /// The row stride a batch-major input needs for `outputSteps` output steps: the output rounded
-  /// up to the vector block, plus K - 1 leading zero columns.
+  /// Returns the row stride a batch-major input needs for `outputSteps` output steps: the output
+  /// rounded up to the vector block, plus K - 1 leading zero columns.
   func inputStride(outputSteps: Int) -> Int { roundUp(outputSteps, block) + taps - 1 }
 
-  /// The forward kernel on batch-major rows: `input` is `(B, I, inputStride)` with input step `t`
-  /// at column `t + K - 1` and zeros in the columns before and after the steps; output step `t`
-  /// of `(b, o)` goes to column `outputOffset + t` of row `b * O + o` of `output`. Whole blocks of
+  /// Computes the forward products on batch-major rows. `input` is `(B, I, inputStride)` with
+  /// input step `t` at column `t + K - 1` and zeros in the columns before and after the steps.
+  /// Output step `t` of `(b, o)` goes to column `outputOffset + t` of row `b * O + o` of `output`. Whole blocks of
   /// 32 steps are written, so columns up to `outputOffset + roundUp(outputSteps, 32)` must exist;
   /// those past `outputSteps` receive values the caller discards.
   func forwardBatchMajor(_ input: UnsafePointer<R>, inputStride stride: Int, batch B: Int, outputSteps: Int,
@@ -230,7 +230,7 @@ extension IntegerDelays {
     return (valueGradient, inputGradient)
   }
 
-  /// The plain loops that `forward` computes, kept as the reference for its tests.
+  /// Computes `forward` with plain loops, kept as the reference for its tests.
   public func forwardReference(_ input: [R], steps T: Int, batch B: Int) -> [R] {
     let (O, I, n, K) = (outputs, inputs, count, taps)
     let outputSteps = T + extraSteps

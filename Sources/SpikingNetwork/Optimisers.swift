@@ -124,7 +124,7 @@ public struct CosineSchedule: Sendable {
 
 /// The sigma schedule of learned delays: after each epoch `e < epochs div divisor`, while sigma
 /// is above `final`, multiply it by `(final / sigma_init)^(1 / (epochs div divisor))`, so sigma
-/// reaches `final` after a `1 / divisor` share of training. The paper uses 0.23 and 4.
+/// reaches `final` after a `1 / divisor` share of training. The reference uses 0.23 and 4.
 public struct SigmaSchedule: Sendable {
   public var initial: Double
   public var epochs: Int
