@@ -14,6 +14,9 @@ public struct DatasetPreparer {
   /// When set, split folders go directly under this folder (`ROOT/train`, `ROOT/test`) instead
   /// of the cache's frames folder; a pipeline stage sets it to its output folder.
   public var framesRoot: URL?
+  /// When set, each split keeps at most this many samples, taken evenly over the split by
+  /// `evenSelection(count:limit:)`. Only the kept samples are read and turned into frames.
+  public var subset: Int?
 
   public init(cache: DatasetCache, fetcher: Fetcher? = nil, showsProgress: Bool = false) {
     self.cache = cache
@@ -27,10 +30,21 @@ public struct DatasetPreparer {
     dataset.layout == .spikeEvents ? "\(dataset.name)-\(binning.rawValue)" : "\(dataset.name)-mel"
   }
 
-  /// Returns the frames folder of `split`.
+  /// Returns the frames folder of `split`. A subset of N samples per split goes to the cache key
+  /// with `-subsetN` appended, beside the full frames.
   public func framesFolder(dataset: DatasetDescription, binning: Binning, split: String) -> URL {
     if let framesRoot { return framesRoot.appendingPathComponent(split, isDirectory: true) }
-    return cache.frames(key: Self.framesKey(dataset: dataset, binning: binning), split: split)
+    let key = Self.framesKey(dataset: dataset, binning: binning) + (subset.map { "-subset\($0)" } ?? "")
+    return cache.frames(key: key, split: split)
+  }
+
+  /// Returns the indices of at most `limit` samples out of `count`, spread evenly: sample
+  /// `i * count / limit` for `i` in `0 ..< limit`, about every `count / limit`-th sample. Every
+  /// index when `limit` is nil or at least `count`.
+  public static func evenSelection(count: Int, limit: Int?) -> [Int] {
+    guard let limit, limit < count else { return Array(0..<count) }
+    precondition(limit > 0, "DatasetPreparer.evenSelection: limit must be positive, got \(limit)")
+    return (0..<limit).map { $0 * count / limit }
   }
 
   /// Fetches and unpacks every archive of `dataset` into the cache, unless already unpacked, and
@@ -108,10 +122,16 @@ public struct DatasetPreparer {
         frameDurationMs: Double(EventBinning.frameDurationMs), classCount: dataset.classCount, classNames: names,
         sourceChecksums: [file.name: file.checksum.description]))
 
-    let progress = ProgressLine(label: "prepare \(dataset.name) \(split) (\(binning.rawValue))", total: events.count, enabled: showsProgress)
+    // NOTE: no test prepares a spike dataset (SHD and SSC need downloads), so the reads of a
+    // subset below, one sample at a time, have not run.
+    let selected = Self.evenSelection(count: events.count, limit: subset)
+    let progress = ProgressLine(label: "prepare \(dataset.name) \(split) (\(binning.rawValue))", total: selected.count, enabled: showsProgress)
     var start = 0
-    while start < events.count {
-      let samples = try events.read(start..<min(start + blockSize, events.count))
+    while start < selected.count {
+      let block = selected[start..<min(start + blockSize, selected.count)]
+      let samples = block.last! - block.first! + 1 == block.count
+        ? try events.read(block.first!..<(block.last! + 1))
+        : try block.flatMap { try events.read($0..<($0 + 1)) }
       let frames = Self.parallelMap(samples) { EventBinning.frames(of: $0, mode: binning).values }
       for (sample, values) in zip(samples, frames) {
         try writer.append(values, label: sample.label)
@@ -135,7 +155,8 @@ public struct DatasetPreparer {
       : try AudioSplits.freeSpokenDigits(in: unpacked)
     let frontEnd = AudioFrontEnd()
     for split in splits {
-      let items = layout.splits[split] ?? []
+      let all = layout.splits[split] ?? []
+      let items = Self.evenSelection(count: all.count, limit: subset).map { all[$0] }
       let writer = try FrameSplitWriter(
         folder: framesFolder(dataset: dataset, binning: .legacy, split: split), element: .float32,
         description: FrameSplitDescription(

@@ -68,7 +68,7 @@ extension PipelineFile: Codable {
 
 extension DatasetEntry: Encodable {
   init(node: SchemaNode, variants: [DelayVariant]) throws {
-    let object = try node.object(allowedKeys: ["name", "binning", "network", "variantOverrides"])
+    let object = try node.object(allowedKeys: ["name", "binning", "subset", "network", "variantOverrides"])
     name = try object.required("name").choice(DatasetName.self, "dataset")
 
     if let binningNode = object.optional("binning") {
@@ -79,6 +79,7 @@ extension DatasetEntry: Encodable {
     } else {
       binning = name.isSpiking ? .legacy : nil
     }
+    subset = try object.optional("subset")?.integer(atLeast: 1, "a positive integer")
 
     let defaults = name.defaultNetwork
     network = try object.optional("network").map { try NetworkSettings(node: $0, base: defaults) } ?? defaults
@@ -98,13 +99,14 @@ extension DatasetEntry: Encodable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, binning, network, variantOverrides
+    case name, binning, subset, network, variantOverrides
   }
 
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(name, forKey: .name)
     try container.encodeIfPresent(binning, forKey: .binning)
+    try container.encodeIfPresent(subset, forKey: .subset)
     try container.encode(network, forKey: .network)
     if !variantOverrides.isEmpty {
       let byName = Dictionary(uniqueKeysWithValues: variantOverrides.map { ($0.key.rawValue, $0.value) })

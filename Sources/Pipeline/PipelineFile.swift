@@ -150,15 +150,19 @@ public struct DatasetEntry: Equatable, Sendable {
   public var network: NetworkSettings
   /// Complete settings of the variants that override some of `network`.
   public var variantOverrides: [DelayVariant: NetworkSettings]
+  /// At most this many samples per split, taken evenly over each split so that every class
+  /// stays; nil keeps every sample. For quick trial runs and tests.
+  public var subset: Int?
 
   public init(
     name: DatasetName, binning: Binning? = nil, network: NetworkSettings? = nil,
-    variantOverrides: [DelayVariant: NetworkSettings] = [:]
+    variantOverrides: [DelayVariant: NetworkSettings] = [:], subset: Int? = nil
   ) {
     self.name = name
     self.binning = binning ?? (name.isSpiking ? .legacy : nil)
     self.network = network ?? name.defaultNetwork
     self.variantOverrides = variantOverrides
+    self.subset = subset
   }
 
   /// The dataset's name in stage names: `shd-legacy`, `ssc-grid`, `gsc`, `fsdd`.

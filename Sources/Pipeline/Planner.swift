@@ -74,7 +74,8 @@ public enum Planner {
       let preprocess = "preprocess/\(entry.label)"
       stages.append(Stage(
         name: preprocess, kind: .preprocess,
-        parameters: encoded(PreprocessParameters(dataset: entry.name, binning: entry.binning, timeStepMs: entry.network.timeStepMs)),
+        parameters: encoded(PreprocessParameters(
+          dataset: entry.name, binning: entry.binning, timeStepMs: entry.network.timeStepMs, subset: entry.subset)),
         inputs: ["unpack/\(dataset)"]))
 
       for variant in pipeline.variants {

@@ -14,6 +14,9 @@ public struct PreprocessParameters: Codable, Equatable, Sendable {
   /// Binning of spike events; nil for audio datasets.
   public var binning: Binning?
   public var timeStepMs: Double
+  /// At most this many samples per split, taken evenly over it; nil keeps every sample. Left out
+  /// of the canonical form when nil, so the keys of full-size stages do not mention it.
+  public var subset: Int?
 }
 
 /// Parameters of a `train` stage: one variant on one dataset with one seed.

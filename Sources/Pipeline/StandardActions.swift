@@ -83,6 +83,7 @@ struct PreprocessAction: StageAction {
     let dataset = datasetDescription(parameters.dataset)
     var preparer = DatasetPreparer(cache: cache, fetcher: Fetcher(cache: cache, shippedRoots: shippedRoots), showsProgress: true)
     preparer.framesRoot = context.outputs
+    preparer.subset = parameters.subset
     let splits = try preparer.prepare(dataset, binning: parameters.binning ?? .legacy)
     for name in splits.keys.sorted() {
       context.log("\(name): \(splits[name]!.count) samples of \(splits[name]!.channels) channels")

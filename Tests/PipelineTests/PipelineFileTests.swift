@@ -82,6 +82,18 @@ final class PipelineFileTests: XCTestCase {
     XCTAssertEqual(file.report.figureTitles, ["accuracy": "Accuracy by variant"])
   }
 
+  func testSubset() throws {
+    let file = try decode(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subset": 40 }"#))
+    XCTAssertEqual(file.datasets[0].subset, 40)
+    XCTAssertNil(file.datasets[1].subset)
+  }
+
+  func testSubsetRoundTrip() throws {
+    let file = try decode(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subset": 40 }"#))
+    let data = try JSONEncoder().encode(file)
+    XCTAssertEqual(try PipelineFile.decode(data, file: "round trip"), file)
+  }
+
   func testEncodeDecodeRoundTrip() throws {
     let file = try decode(valid)
     let data = try JSONEncoder().encode(file)
@@ -146,6 +158,30 @@ final class PipelineFileTests: XCTestCase {
     XCTAssertEqual(
       message(replacing(#""epochs": 2"#, with: #""epochs": -5"#)),
       "pipelines/tiny.json: $.datasets[1].network.epochs: expected a positive integer, found -5.")
+  }
+
+  func testZeroSubset() {
+    XCTAssertEqual(
+      message(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subset": 0 }"#)),
+      "pipelines/tiny.json: $.datasets[0].subset: expected a positive integer, found 0.")
+  }
+
+  func testFractionalSubset() {
+    XCTAssertEqual(
+      message(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subset": 2.5 }"#)),
+      "pipelines/tiny.json: $.datasets[0].subset: expected an integer, found the number 2.5.")
+  }
+
+  func testSubsetAsString() {
+    XCTAssertEqual(
+      message(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subset": "40" }"#)),
+      #"pipelines/tiny.json: $.datasets[0].subset: expected an integer, found the string "40"."#)
+  }
+
+  func testUnknownDatasetKey() {
+    XCTAssertEqual(
+      message(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "shd", "subsets": 40 }"#)),
+      "pipelines/tiny.json: $.datasets[0].subsets: unknown key. Allowed keys: binning, name, network, subset, variantOverrides.")
   }
 
   func testMissingKey() {

@@ -97,4 +97,20 @@ final class StageKeyTests: XCTestCase {
     XCTAssertEqual(before["train/fsdd/none/seed0"], after["train/fsdd/none/seed0"])
     XCTAssertNotEqual(before["train/fsdd/learned/seed0"], after["train/fsdd/learned/seed0"])
   }
+
+  func testPreprocessParametersWithoutSubset() throws {
+    let preprocess = try XCTUnwrap(try Planner.plan(pipeline()).stage(named: "preprocess/fsdd"))
+    XCTAssertEqual(preprocess.parameters.canonicalText, #"{"dataset":"fsdd","timeStepMs":10}"#)
+  }
+
+  func testSubsetAltersEveryKeyFromPreprocess() throws {
+    var changed = pipeline()
+    changed.datasets[0].subset = 20
+    let before = try keys(pipeline())
+    let after = try keys(changed)
+    let differing = Set(before.keys.filter { before[$0] != after[$0] })
+    XCTAssertEqual(differing, Set(before.keys).subtracting(["fetch/fsdd", "unpack/fsdd"]))
+    let preprocess = try XCTUnwrap(try Planner.plan(changed).stage(named: "preprocess/fsdd"))
+    XCTAssertEqual(preprocess.parameters.canonicalText, #"{"dataset":"fsdd","subset":20,"timeStepMs":10}"#)
+  }
 }
