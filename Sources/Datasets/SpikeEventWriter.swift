@@ -9,7 +9,7 @@ import Foundation
 /// in SHD) and `extra/speaker_names` (speaker names indexed by id). The file is written under a
 /// temporary name in the same folder and renamed into place when complete.
 public enum SpikeEventWriter {
-  /// How spike times are stored.
+  /// The storage type of spike times.
   public enum TimeStorage: Sendable {
     /// IEEE half precision, as SHD and SSC store them: about 3 significant digits, so a time near
     /// 1 s is rounded to a multiple of 0.49 ms.

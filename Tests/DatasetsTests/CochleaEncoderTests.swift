@@ -18,7 +18,7 @@ private func tone(_ frequency: Double, seconds: Double = 1) -> [Float] {
 final class CochlearEncoderTests: XCTestCase {
   let encoder = CochlearEncoder(sampleRate: 8000)
 
-  /// The centre of the channels that fire at least half as much as the most active one, with
+  /// Returns the centre of the channels that fire at least half as much as the most active one, with
   /// counts summed over a window of 9 channels. A pure tone saturates a broad band of channels,
   /// so the centre of that band marks the place better than its noisy maximum.
   private func peakChannel(_ sample: SpikeSample) -> Double {

@@ -3,7 +3,7 @@ import Foundation
 /// The place-frequency map of the 700 cochlear channels.
 ///
 /// Channel 0 sits at the base of the basilar membrane and has the highest characteristic
-/// frequency, 22.5 kHz; channel 699 sits at the apex with 100 Hz. Characteristic frequencies are
+/// frequency, 22.5 kHz. Channel 699 sits at the apex with 100 Hz. Characteristic frequencies are
 /// spaced evenly on a logarithmic axis,
 ///
 ///     cf(c) = 22500 Hz * (100 / 22500)^(c / 699),
@@ -83,9 +83,8 @@ struct Biquad: Equatable {
 /// channel's characteristic frequency `f0`, with unit gain there. Two analog sections of quality
 /// factor `Qs` are each down by 2^(-1/4) at the half-power points of the cascade, so the cascade
 /// has `Q = Qs / sqrt(sqrt(2) - 1)`; the sections use `Qs = 3 sqrt(sqrt(2) - 1) = 1.93` for Q = 3.
-/// NOTE: the bilinear transform compresses the band toward the Nyquist frequency, so the digital Q
-/// is 3.0 up to about 250 Hz but 3.08 at 500 Hz, 3.35 at 1 kHz and 4.8 at 2 kHz when sampling at
-/// 8 kHz. Widening the analog prototype to compensate makes the channels near the Nyquist
+/// NOTE: the bilinear transform compresses the band toward the Nyquist frequency. Sampling at
+/// 8 kHz, the digital Q is 3.0 up to about 250 Hz but 3.08 at 500 Hz, 3.35 at 1 kHz and 4.8 at 2 kHz. Widening the analog prototype to compensate makes the channels near the Nyquist
 /// frequency so broad that they respond to every tone above fs/4, which is worse.
 ///
 /// Why this filter bank: the hydrodynamic membrane model of Cramer et al. 2020 is evaluated in

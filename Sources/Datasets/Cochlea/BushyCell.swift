@@ -21,9 +21,9 @@ import Foundation
 ///     spike when v >= 1, then v <- 0 and refractory for tau_ref
 ///
 /// with tau_syn = 0.5 ms, tau_mem = 1 ms, tau_ref = 1 ms and weight = 13000 / 40 per fibre spike.
-/// At rest the 40 fibres fire about 2600 spikes per second in all, which holds `v` near 0.42,
-/// so the neuron fires only on chance coincidences; driven fibres, and fibres locked to the phase
-/// of a low-frequency tone, push it over threshold.
+/// At rest the 40 fibres fire about 2600 spikes per second in all, which keeps `v` near 0.5 on
+/// average, so the neuron fires only on chance coincidences. Driven fibres, and fibres locked to
+/// the phase of a tone, push it over threshold.
 struct BushyCell {
   static let fibreCount = 40
   static let fibreDeadTime = 1e-3
@@ -57,8 +57,8 @@ struct BushyCell {
   func run(probabilities: UnsafeBufferPointer<Float>, generator: inout SeededGenerator, spikes: inout [Int32],
            fibreSpikes: UnsafeMutableBufferPointer<Int32>) {
     precondition(fibreSpikes.count >= deadSamples, "BushyCell: scratch of \(fibreSpikes.count) entries, expected \(deadSamples)")
-    // fibreSpikes[n % deadSamples] holds the fibre spikes of sample n for the last deadSamples
-    // samples; those fibres are unavailable until the entry is overwritten.
+    // fibreSpikes[n % deadSamples] contains the fibre spikes of sample n for the last deadSamples
+    // samples. Those fibres are unavailable until the entry is overwritten.
     for index in 0..<deadSamples { fibreSpikes[index] = 0 }
     var blocked: Int32 = 0
     var slot = 0

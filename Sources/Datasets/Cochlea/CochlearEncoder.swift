@@ -24,10 +24,10 @@ public struct CochlearEncoder: Sendable {
   /// The factor from filter output (normalised waveform units) to the hair cell's input `s`.
   ///
   /// The hydrodynamic membrane of Lauscher outputs a velocity in its own units, which a band-pass
-  /// filter with unit peak gain does not reproduce, so the scale is chosen here: a tone at the
+  /// filter with unit peak gain does not reproduce, so the scale is chosen here. A tone at the
   /// target RMS (amplitude 0.42) reaches `s = 127` in its own channel, about 40% of the
-  /// permeability's half-saturation `B = 300`. Louder channels saturate, quieter ones still modulate
-  /// the permeability above its resting value.
+  /// permeability's half-saturation `B = 300`. Channels 10 times quieter still raise the
+  /// permeability well above its resting value.
   /// NOTE: this gain is a choice of this encoder, not a published constant; it sets how many
   /// channels around a formant fire and so the density of the events.
   public static let hairCellInputGain = 300.0

@@ -3,8 +3,8 @@ import Foundation
 /// The spiking version of the Free Spoken Digit Dataset: every recording through
 /// `CochlearEncoder`, written as one SHD-layout HDF5 file per split.
 ///
-/// Splits are those of the mel path: recording index 0-4 test (300), 5-49 train (2700); labels
-/// are the digits 0-9 and `extra/keys` holds "0" to "9". `extra/speaker` holds a speaker id per
+/// Splits are those of the mel path: recording index 0-4 test (300), 5-49 train (2700). Labels
+/// are the digits 0-9, and `extra/keys` contains "0" to "9". `extra/speaker` holds a speaker id per
 /// recording and `extra/speaker_names` the names, sorted, so ids agree between the two files.
 /// Each whole recording is encoded (not only its first second), at its own sample rate.
 public enum SpikingFreeSpokenDigits {
@@ -69,7 +69,7 @@ public enum SpikingFreeSpokenDigits {
     return CochlearEncoder(sampleRate: audio.sampleRate).encode(audio.samples, label: item.label, seed: generator.next())
   }
 
-  /// The speaker part of `DIGIT_SPEAKER_INDEX.wav`, which `AudioSplits.freeSpokenDigits` has checked.
+  /// Returns the speaker part of `DIGIT_SPEAKER_INDEX.wav`, which `AudioSplits.freeSpokenDigits` has checked.
   static func speaker(of item: AudioItem) -> String {
     String(item.url.deletingPathExtension().lastPathComponent.split(separator: "_")[1])
   }
