@@ -5,8 +5,8 @@ import Foundation
 ///
 /// Source: R. Meddis, "Simulation of mechanical to neural transduction in the auditory receptor",
 /// J. Acoust. Soc. Am. 79(3), 702-711 (1986), and "Simulation of auditory-neural transduction:
-/// Further studies", J. Acoust. Soc. Am. 83(3), 1056-1063 (1988); the constants are those of the
-/// high-spontaneous-rate fibre used by Cramer et al. 2020 for SHD and SSC.
+/// Further studies", J. Acoust. Soc. Am. 83(3), 1056-1063 (1988). The constants are those that
+/// Cramer et al. 2020 used for SHD and SSC (the defaults of their Lauscher code).
 ///
 /// With input `s(t)`, the permeability of the membrane is
 ///
