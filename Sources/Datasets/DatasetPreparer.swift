@@ -11,6 +11,9 @@ public struct DatasetPreparer {
   public var showsProgress: Bool
   /// Recordings or samples processed per parallel block.
   public var blockSize = 512
+  /// When set, split folders go directly under this folder (`ROOT/train`, `ROOT/test`) instead
+  /// of the cache's frames folder; a pipeline stage sets it to its output folder.
+  public var framesRoot: URL?
 
   public init(cache: DatasetCache, fetcher: Fetcher? = nil, showsProgress: Bool = false) {
     self.cache = cache
@@ -26,7 +29,30 @@ public struct DatasetPreparer {
 
   /// Returns the frames folder of `split`.
   public func framesFolder(dataset: DatasetDescription, binning: Binning, split: String) -> URL {
-    cache.frames(key: Self.framesKey(dataset: dataset, binning: binning), split: split)
+    if let framesRoot { return framesRoot.appendingPathComponent(split, isDirectory: true) }
+    return cache.frames(key: Self.framesKey(dataset: dataset, binning: binning), split: split)
+  }
+
+  /// Fetches and unpacks every archive of `dataset` into the cache, unless already unpacked, and
+  /// returns the unpacked folders in the order of the dataset's files.
+  @discardableResult
+  public func unpack(_ dataset: DatasetDescription) throws -> [URL] {
+    switch dataset.layout {
+    case .spikeEvents:
+      return try dataset.files.map { try unpackEvents(dataset, file: $0) }
+    case .speechCommands, .freeSpokenDigits:
+      guard let file = dataset.files.first else {
+        preconditionFailure("DatasetPreparer: \(dataset.name) lists no archive")
+      }
+      return [try ArchiveUnpacker.unpack(try fetcher.fetch(file), into: cache.unpacked(dataset.name))]
+    }
+  }
+
+  /// Unpacks one spike-event archive into `unpacked/NAME/STEM` and returns that folder.
+  private func unpackEvents(_ dataset: DatasetDescription, file: DatasetFile) throws -> URL {
+    let archive = try fetcher.fetch(file)
+    let stem = file.name.components(separatedBy: ".").first ?? file.name
+    return try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name).appendingPathComponent(stem))
   }
 
   /// Prepares every split of `dataset` unless already prepared, and returns them by split name.
@@ -67,9 +93,7 @@ public struct DatasetPreparer {
       preconditionFailure("DatasetPreparer: \(dataset.name) lists no file for split \(split)")
     }
 
-    let archive = try fetcher.fetch(file)
-    let stem = fileName.components(separatedBy: ".").first ?? fileName
-    let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name).appendingPathComponent(stem))
+    let unpacked = try unpackEvents(dataset, file: file)
     let contents = (try? FileManager.default.contentsOfDirectory(atPath: unpacked.path)) ?? []
     guard let h5 = contents.sorted().first(where: { $0.hasSuffix(".h5") }) else {
       throw DatasetError.invalidLayout(folder: unpacked.path, reason: "no .h5 file in the unpacked \(fileName)")
@@ -105,8 +129,7 @@ public struct DatasetPreparer {
     guard let file = dataset.files.first else {
       preconditionFailure("DatasetPreparer: \(dataset.name) lists no archive")
     }
-    let archive = try fetcher.fetch(file)
-    let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked(dataset.name))
+    let unpacked = try unpack(dataset)[0]
     let layout = dataset.layout == .speechCommands
       ? try AudioSplits.speechCommands(in: unpacked)
       : try AudioSplits.freeSpokenDigits(in: unpacked)

@@ -84,6 +84,9 @@ public final class FrameSplit: @unchecked Sendable {
 
     let count = info.sampleCount
     func invalid(_ reason: String) -> DatasetError { .invalidFrames(folder: path, reason: reason) }
+    guard frames.element == .uint8 || frames.element == .float32 else {
+      throw invalid("\(FrameFiles.frames) is \(frames.element.numpyName); frames are uint8 or float32")
+    }
     guard frames.shape == [info.totalFrames, info.channels], frames.element.numpyName == info.dtype else {
       throw invalid("\(FrameFiles.frames) is \(frames.element.numpyName) \(frames.shape), frames.json states \(info.dtype) [\(info.totalFrames), \(info.channels)]")
     }
@@ -124,8 +127,8 @@ public final class FrameSplit: @unchecked Sendable {
       for (step, row) in rows.enumerated() {
         (destination + step * stride).update(from: source + row * channels, count: channels)
       }
-    case .int64:
-      preconditionFailure("FrameSplit: int64 frames are rejected when the split is opened")
+    case .int64, .float64:
+      preconditionFailure("FrameSplit: \(frames.element.numpyName) frames are rejected when the split is opened")
     }
   }
 

@@ -2,18 +2,19 @@ import Foundation
 
 /// NumPy `.npy` files, format version 1.0, little-endian, C order.
 ///
-/// Only the element types the frames format uses are supported: `|u1` (uint8), `<f4` (float32)
-/// and `<i8` (int64).
+/// The element types supported are those the frames format and `infer` use: `|u1` (uint8),
+/// `<f4` (float32), `<f8` (float64) and `<i8` (int64).
 public enum NpyElement: String, Sendable, Codable {
   case uint8 = "|u1"
   case float32 = "<f4"
+  case float64 = "<f8"
   case int64 = "<i8"
 
   public var byteCount: Int {
     switch self {
     case .uint8: return 1
     case .float32: return 4
-    case .int64: return 8
+    case .float64, .int64: return 8
     }
   }
 
@@ -22,12 +23,13 @@ public enum NpyElement: String, Sendable, Codable {
     switch self {
     case .uint8: return "uint8"
     case .float32: return "float32"
+    case .float64: return "float64"
     case .int64: return "int64"
     }
   }
 }
 
-enum Npy {
+public enum Npy {
   static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
 
   /// The header of a version 1.0 file, padded with spaces to `length` bytes in all (a multiple of
@@ -43,6 +45,26 @@ enum Npy {
     data.append(contentsOf: [UInt8(headerLength & 0xFF), UInt8(headerLength >> 8)])
     data.append(contentsOf: Array(dictionary.utf8))
     return data
+  }
+
+  /// Writes a float32 array of `shape` under a temporary name, then renames it into place.
+  public static func write(_ values: [Float], shape: [Int], to url: URL) throws {
+    precondition(values.count == shape.reduce(1, *), "Npy.write: \(values.count) values for shape \(shape)")
+    var data = header(element: .float32, shape: shape)
+    values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { data.append(contentsOf: $0) }
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+    do {
+      try data.write(to: temporary)
+      guard rename(temporary.path, url.path) == 0 else {
+        throw DatasetError.ioFailed(path: url.path, reason: "cannot rename \(temporary.lastPathComponent) into place (\(String(cString: strerror(errno))))")
+      }
+    } catch let error as DatasetError {
+      try? FileManager.default.removeItem(at: temporary)
+      throw error
+    } catch {
+      try? FileManager.default.removeItem(at: temporary)
+      throw DatasetError.ioFailed(path: url.path, reason: "cannot write (\(error.localizedDescription))")
+    }
   }
 
   /// Writes a whole int64 vector.
@@ -106,7 +128,7 @@ public final class MappedNpy: @unchecked Sendable {
     let text = String(decoding: UnsafeBufferPointer(start: bytes + headerStart, count: headerLength), as: UTF8.self)
     guard let parsed = Self.parse(header: text) else {
       munmap(pointer, length)
-      throw invalid("cannot parse header \(text.trimmingCharacters(in: .whitespacesAndNewlines)); expected descr |u1, <f4 or <i8 in C order")
+      throw invalid("cannot parse header \(text.trimmingCharacters(in: .whitespacesAndNewlines)); expected descr |u1, <f4, <f8 or <i8 in C order")
     }
     element = parsed.element
     shape = parsed.shape
@@ -122,6 +144,17 @@ public final class MappedNpy: @unchecked Sendable {
 
   /// The first byte of the payload.
   public var payload: UnsafeRawPointer { UnsafeRawPointer(base + dataOffset) }
+
+  /// Copies a float32 or float64 payload into an array of `Double`.
+  public func doubles() -> [Double] {
+    let count = shape.reduce(1, *)
+    switch element {
+    case .float32: return (0..<count).map { Double(Float(bitPattern: UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))) }
+    case .float64: return (0..<count).map { Double(bitPattern: UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+    case .uint8: return (0..<count).map { Double(payload.load(fromByteOffset: $0, as: UInt8.self)) }
+    case .int64: return integers().map(Double.init)
+    }
+  }
 
   /// Copies the int64 payload into an array of `Int`.
   public func integers() -> [Int] {

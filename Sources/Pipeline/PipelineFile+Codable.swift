@@ -150,13 +150,13 @@ extension NetworkSettings {
       positionLearningRateFactor = try value.number("a number of at least 0") { $0 >= 0 }
     }
     if let value = object.optional("sigmaSchedule") {
-      sigmaSchedule = try SigmaSchedule(node: value, base: base.sigmaSchedule)
+      sigmaSchedule = try SigmaScheduleSettings(node: value, base: base.sigmaSchedule)
     }
   }
 }
 
-extension SigmaSchedule {
-  init(node: SchemaNode, base: SigmaSchedule) throws {
+extension SigmaScheduleSettings {
+  init(node: SchemaNode, base: SigmaScheduleSettings) throws {
     let object = try node.object(allowedKeys: ["final", "epochsDivisor"])
     self = base
     if let value = object.optional("final") { final = try value.number("a number above 0") { $0 > 0 } }

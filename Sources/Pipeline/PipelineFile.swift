@@ -141,15 +141,6 @@ public enum Split: String, Codable, Sendable, CaseIterable {
   case train, validation, test
 }
 
-/// The rule that turns spike events into 10 ms frames.
-public enum Binning: String, Codable, Sendable, CaseIterable {
-  /// Frames start at the first event not yet binned and take the events of the next 10 ms
-  /// (inclusive), so silent gaps vanish: the reference code's binning.
-  case legacy
-  /// Frame `floor(t / 10 ms)` counted from the start of the recording.
-  case grid
-}
-
 /// One dataset of a pipeline with its network settings.
 public struct DatasetEntry: Equatable, Sendable {
   public var name: DatasetName
@@ -202,13 +193,13 @@ public struct NetworkSettings: Codable, Equatable, Sendable {
   public var maxLearningRate: Double
   /// Learning rate of the positions as a multiple of `learningRate`.
   public var positionLearningRateFactor: Double
-  public var sigmaSchedule: SigmaSchedule
+  public var sigmaSchedule: SigmaScheduleSettings
 
   public init(
     hiddenLayers: Int, hidden: Int, taps: Int, delaysPerSynapse: Int, dropout: Double,
     tauMs: Double, timeStepMs: Double = 10, batchSize: Int, epochs: Int,
     learningRate: Double = 1e-3, weightDecay: Double = 1e-5, maxLearningRate: Double = 5e-3,
-    positionLearningRateFactor: Double = 100, sigmaSchedule: SigmaSchedule = SigmaSchedule()
+    positionLearningRateFactor: Double = 100, sigmaSchedule: SigmaScheduleSettings = SigmaScheduleSettings()
   ) {
     self.hiddenLayers = hiddenLayers
     self.hidden = hidden
@@ -230,7 +221,7 @@ public struct NetworkSettings: Codable, Equatable, Sendable {
 /// The schedule of the width sigma of learned delays. Starting from `taps div 2`, sigma is
 /// multiplied after each of the first `epochs div epochsDivisor` epochs by a constant factor, so
 /// that it reaches `final`.
-public struct SigmaSchedule: Codable, Equatable, Sendable {
+public struct SigmaScheduleSettings: Codable, Equatable, Sendable {
   public var final: Double
   public var epochsDivisor: Int
 

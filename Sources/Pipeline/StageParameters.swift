@@ -45,7 +45,7 @@ public struct TrainParameters: Codable, Equatable, Sendable {
   public var weightDecay: Double
   public var maxLearningRate: Double
   public var positionLearningRateFactor: Double?
-  public var sigmaSchedule: SigmaSchedule?
+  public var sigmaSchedule: SigmaScheduleSettings?
 
   public init(dataset entry: DatasetEntry, variant: DelayVariant, seed: Int, network: NetworkSettings) {
     dataset = entry.name

@@ -2,25 +2,6 @@ import Foundation
 
 /// The stage actions of the `reproduce` command, and the setup shared by `reproduce` and `status`.
 public enum StandardStages {
-  /// The locations of repository files that the standard actions read.
-  public struct Configuration: Sendable {
-    /// The repository's `data/` folder, which contains the shipped FSDD archive.
-    public var dataFolder: URL
-
-    public init(dataFolder: URL) {
-      self.dataFolder = dataFolder
-    }
-  }
-
-  /// Returns the actions of the stage kinds that this build implements, by kind.
-  ///
-  /// TODO: register fetch, unpack and preprocess (from Datasets), train and evaluate (from
-  /// SpikingNetwork) and report (from Reports) once those modules provide them. Until then every
-  /// stage that must run fails with an error naming its kind, and `status` works in full.
-  public static func actions(_ configuration: Configuration) -> [StageKind: any StageAction] {
-    [:]
-  }
-
   /// Resolves the `PIPELINE` argument of `reproduce` and `status`: a path to a pipeline file, or
   /// a bare name such as `fsdd` for `pipelines/fsdd.json`.
   public static func pipelineFile(_ argument: String, fileManager: FileManager = .default) -> String {

@@ -6,12 +6,30 @@ import Foundation
 /// `time_ms band decibels` for every value, one blank line after each frame (gnuplot's grid
 /// format for `with image`).
 func inputSampleFigure(run: RunRecord, sample: InputSample) -> Figure {
-  let settings = run.settings
+  inputSampleFigure(dataset: run.settings.dataset, input: run.settings.input, source: "run \(run.name)", sample: sample)
+}
+
+/// Renders one input sample as `sample-DATASET-INPUT` (PNG, SVG, `.gp`, `.dat`) into `folder`, for
+/// `dcls-delays data inspect`; `source` says where the sample comes from in the title.
+@discardableResult
+public func renderInputSample(
+  dataset: String, input: InputKind, source: String, sample: InputSample, into folder: URL, program: String = "gnuplot"
+) throws -> URL {
+  let figure = inputSampleFigure(dataset: dataset, input: input, source: source, sample: sample)
+  try createFolder(folder)
+  try writeText(figure.script, to: folder.appendingPathComponent(figure.scriptFile))
+  try writeText(figure.data, to: folder.appendingPathComponent(figure.dataFile))
+  try renderFigure(figure, in: folder, program: program)
+  return folder.appendingPathComponent("\(figure.name).png")
+}
+
+func inputSampleFigure(dataset: String, input: InputKind, source: String, sample: InputSample) -> Figure {
+  let settings = (dataset: dataset, input: input)
   let name = "sample-\(settings.dataset)-\(settings.input.rawValue)"
     .map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }.reduce(into: "") { $0.append($1) }
   let label = sample.className.map { "\(sample.label) (\($0))" } ?? String(sample.label)
   let kindText = settings.input.isSpikes ? "spike counts" : "mel spectrogram"
-  let title = "\(settings.dataset.uppercased()) sample of class \(label), \(kindText) (\(settings.input.rawValue) input, from run \(run.name))"
+  let title = "\(settings.dataset.uppercased()) sample of class \(label), \(kindText) (\(settings.input.rawValue) input, from \(source))"
   let frameCount = sample.frames.count, inputCount = sample.frames[0].count
   let milliseconds = sample.frameMilliseconds
 

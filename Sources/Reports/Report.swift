@@ -102,7 +102,7 @@ public func renderReport(
   return contents
 }
 
-private func createFolder(_ url: URL) throws {
+func createFolder(_ url: URL) throws {
   do {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   } catch {
@@ -110,7 +110,7 @@ private func createFolder(_ url: URL) throws {
   }
 }
 
-private func writeText(_ text: String, to url: URL) throws {
+func writeText(_ text: String, to url: URL) throws {
   do {
     try Data(text.utf8).write(to: url, options: .atomic)
   } catch {

@@ -25,7 +25,7 @@ public enum EngineBenchmark {
     ]
   }
 
-  /// The median of `values`.
+  /// Returns the median of `values`.
   public static func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return .nan }
@@ -44,8 +44,8 @@ public enum EngineBenchmark {
     return median(samples)
   }
 
-  /// The machine's single-precision matrix-product rate in GFLOP/s, median of `repeats` products
-  /// of 2048 x 2048 matrices.
+  /// Measures the machine's single-precision matrix-product rate in GFLOP/s, the median of
+  /// `repeats` products of 2048 x 2048 matrices.
   public static func sgemmRate(repeats: Int = 5) -> Double {
     let n = 2048
     let a = [Float](repeating: 0.5, count: n * n)

@@ -6,7 +6,7 @@
 /// zeros before and E zeros after, then cross-correlated with the kernel, so tap k delays by
 /// K-1-k steps.
 
-/// How a DCLS layer turns a position into a bump over the K taps.
+/// The shape of the bump a DCLS layer spreads each position over, across the K taps.
 public enum KernelShape: Sendable {
   /// `g[k] = exp(-0.5 ((k - q) / s)^2)` with `s = |sigma| + 0.27`: learned delays in training.
   case gaussian
@@ -174,7 +174,7 @@ extension DelaySynapse {
 
 // MARK: - Time convolution through one product per tap
 
-/// What `DelaySynapse.forward` keeps for its backward.
+/// The state `DelaySynapse.forward` keeps for its backward.
 public struct DelaySynapseCache<R: Real> {
   /// The zero-padded input `(T + K - 1 + E, B, I)`.
   var padded: [R]

@@ -42,7 +42,7 @@ public struct IntegerDelays<R: Real> {
   var extraSteps: Int { (taps - 1) / 2 }
 }
 
-/// What `IntegerDelays.forward` keeps for its backward.
+/// The state `IntegerDelays.forward` keeps for its backward.
 public struct IntegerDelaysCache<R: Real> {
   /// The input, batch-major and zero-padded: `(B, I, stride)`, step `t` of the input at
   /// column `t + K - 1`.
@@ -53,16 +53,16 @@ public struct IntegerDelaysCache<R: Real> {
 }
 
 /// The number of steps each vector kernel handles at once: two SIMD16 accumulators.
-private let block = 32
+let block = 32
 
 @inline(__always)
-private func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
+func roundUp(_ value: Int, _ multiple: Int) -> Int { (value + multiple - 1) / multiple * multiple }
 
 extension IntegerDelays {
   /// Forward: `input` `(T, B, I)` to `(T + E, B, O)`.
   public func forward(_ input: [R], steps T: Int, batch B: Int) -> (output: [R], cache: IntegerDelaysCache<R>) {
     precondition(input.count == T * B * inputs, "IntegerDelays.forward: \(input.count) values for (\(T), \(B), \(inputs))")
-    let (O, I, n, K) = (outputs, inputs, count, taps)
+    let (O, I, K) = (outputs, inputs, taps)
     let outputSteps = T + extraSteps
     let rounded = roundUp(outputSteps, block)
     // Every read `t + k` with t < rounded and k < K stays inside the row.
@@ -72,42 +72,60 @@ extension IntegerDelays {
     var result = [R](repeating: 0, count: B * O * rounded)
     batchMajor.withUnsafeBufferPointer { x in
       result.withUnsafeMutableBufferPointer { y in
-        tap.withUnsafeBufferPointer { taps in
-          value.withUnsafeBufferPointer { values in
-            let (xBase, yBase) = (x.baseAddress!, y.baseAddress!)
-            let (tapBase, valueBase) = (taps.baseAddress!, values.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: B) { b in
-              for o in 0..<O {
-                let row = yBase + (b * O + o) * rounded
-                let entries = o * I * n
-                var start = 0
-                while start < rounded {
-                  var low = SIMD16<R>(repeating: 0)
-                  var high = SIMD16<R>(repeating: 0)
-                  var e = entries
-                  for i in 0..<I {
-                    let channel = xBase + (b * I + i) * stride + start
-                    for _ in 0..<n {
-                      let source = UnsafeRawPointer(channel + tapBase[e])
-                      let weight = SIMD16<R>(repeating: valueBase[e])
-                      low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
-                      high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
-                      e += 1
-                    }
-                  }
-                  UnsafeMutableRawPointer(row + start).storeBytes(of: low, as: SIMD16<R>.self)
-                  UnsafeMutableRawPointer(row + start + 16).storeBytes(of: high, as: SIMD16<R>.self)
-                  start += block
-                }
-              }
-            }
-          }
-        }
+        forwardBatchMajor(x.baseAddress!, inputStride: stride, batch: B, outputSteps: outputSteps,
+                          into: y.baseAddress!, outputStride: rounded, outputOffset: 0)
       }
     }
     var output = [R](repeating: 0, count: outputSteps * B * O)
     transposeOut(result, stride: rounded, steps: outputSteps, batch: B, channels: O, into: &output)
     return (output, IntegerDelaysCache(input: batchMajor, stride: stride, steps: T, batch: B))
+  }
+
+  /// Returns the row stride a batch-major input needs for `outputSteps` output steps: the output
+  /// rounded up to the vector block, plus K - 1 leading zero columns.
+  func inputStride(outputSteps: Int) -> Int { roundUp(outputSteps, block) + taps - 1 }
+
+  /// Computes the forward products on batch-major rows. `input` is `(B, I, inputStride)` with
+  /// input step `t` at column `t + K - 1` and zeros in the columns before and after the steps.
+  /// Output step `t` of `(b, o)` goes to column `outputOffset + t` of row `b * O + o` of `output`. Whole blocks of
+  /// 32 steps are written, so columns up to `outputOffset + roundUp(outputSteps, 32)` must exist;
+  /// those past `outputSteps` receive values the caller discards.
+  func forwardBatchMajor(_ input: UnsafePointer<R>, inputStride stride: Int, batch B: Int, outputSteps: Int,
+                         into output: UnsafeMutablePointer<R>, outputStride: Int, outputOffset: Int) {
+    let (O, I, n) = (outputs, inputs, count)
+    let rounded = roundUp(outputSteps, block)
+    precondition(stride >= rounded + taps - 1 && outputStride >= outputOffset + rounded,
+                 "IntegerDelays: strides \(stride) and \(outputStride) too short for \(outputSteps) steps")
+    tap.withUnsafeBufferPointer { taps in
+      value.withUnsafeBufferPointer { values in
+        let (tapBase, valueBase) = (taps.baseAddress!, values.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: B) { b in
+          for o in 0..<O {
+            let row = output + (b * O + o) * outputStride + outputOffset
+            let entries = o * I * n
+            var start = 0
+            while start < rounded {
+              var low = SIMD16<R>(repeating: 0)
+              var high = SIMD16<R>(repeating: 0)
+              var e = entries
+              for i in 0..<I {
+                let channel = input + (b * I + i) * stride + start
+                for _ in 0..<n {
+                  let source = UnsafeRawPointer(channel + tapBase[e])
+                  let weight = SIMD16<R>(repeating: valueBase[e])
+                  low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
+                  high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
+                  e += 1
+                }
+              }
+              UnsafeMutableRawPointer(row + start).storeBytes(of: low, as: SIMD16<R>.self)
+              UnsafeMutableRawPointer(row + start + 16).storeBytes(of: high, as: SIMD16<R>.self)
+              start += block
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Backward: returns `(dL/dvalue (O, I, n), dL/dinput (T, B, I) or empty)`. The caller turns
@@ -212,7 +230,7 @@ extension IntegerDelays {
     return (valueGradient, inputGradient)
   }
 
-  /// The plain loops that `forward` computes, kept as the reference for its tests.
+  /// Computes `forward` with plain loops, kept as the reference for its tests.
   public func forwardReference(_ input: [R], steps T: Int, batch B: Int) -> [R] {
     let (O, I, n, K) = (outputs, inputs, count, taps)
     let outputSteps = T + extraSteps

@@ -3,7 +3,7 @@
 /// `v[t] = h[t] (1 - s[t])`. The state starts at 0 for every batch.
 ///
 /// SpikingJelly charges with `v (1 - 1/tau) + x` in training and with `v - v / tau + x` in
-/// evaluation; the two round differently in float32, so `forward` takes the mode and does the same.
+/// evaluation. The two round differently in float32, so `forward` takes the mode and does the same.
 /// `1 - 1/tau` is computed in double precision and rounded once, as PyTorch does with a Python
 /// float.
 ///
@@ -36,8 +36,8 @@ public struct LIFNeurons<R: Real> {
   }
 }
 
-/// What `LIFNeurons.forward` keeps for its backward: the membrane before reset and the spikes,
-/// both `(T, B, H)`.
+/// The state `LIFNeurons.forward` keeps for its backward: the membrane before reset and the
+/// spikes, both `(T, B, H)`.
 public struct LIFCache<R: Real> {
   var membrane: [R]
   var spikes: [R]
@@ -116,8 +116,8 @@ public struct ReadoutNeurons<R: Real> {
       for n in 0..<width {
         let v = membrane[(t - 1) * width + n]
         let h = evaluation ? v - v / tau + input[t * width + n] : v * decay + input[t * width + n]
-        // NOTE: a membrane reaching the threshold would fire and reset in the reference; with
-        // threshold 1e9 that needs inputs no trained network produces, so it is not modelled.
+        // NOTE: a membrane reaching the threshold would fire and reset in the reference. With a
+        // threshold of 1e9 that needs inputs no trained network produces, so it is not modelled.
         membrane[t * width + n] = h
       }
     }

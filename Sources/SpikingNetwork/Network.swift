@@ -12,7 +12,7 @@ public enum Synapses<R: Real> {
   case delay(DelaySynapse<R>)
 }
 
-/// How a forward pass computes.
+/// The computation mode of a forward pass.
 public enum ForwardMode: Sendable {
   /// Batch statistics, dropout, and the variant's training kernel: Gaussian for learned delays,
   /// one integer delay per weight for fixed delays.
@@ -83,7 +83,7 @@ public struct Network<R: Real> {
   /// The steps appended by each synapse layer.
   var extraStepsPerLayer: Int { config.variant == .none ? 0 : (config.taps - 1) / 2 }
 
-  /// The output length for an input of `steps` steps.
+  /// Returns the output length for an input of `steps` steps.
   public func outputSteps(forInputSteps steps: Int) -> Int {
     steps + (config.hiddenLayers + 1) * extraStepsPerLayer
   }
@@ -136,7 +136,7 @@ public struct ForwardPass<R: Real> {
 }
 
 extension Network {
-  /// Whether a delay layer computes with one integer delay per weight in `mode`.
+  /// Returns whether a delay layer computes with one integer delay per weight in `mode`.
   func usesIntegerDelays(_ mode: ForwardMode) -> Bool {
     guard !alwaysUseKernel else { return false }
     switch config.variant {
@@ -152,6 +152,9 @@ extension Network {
     generator: inout SeededGenerator, recordModules: Bool = false
   ) -> ForwardPass<R> {
     precondition(input.count == T * B * config.inputs, "Network.forward: \(input.count) values for (\(T), \(B), \(config.inputs))")
+    if mode == .evaluation && usesIntegerDelays(.evaluation) && !recordModules {
+      return forwardEvaluationBatchMajor(input, steps: T, batch: B)
+    }
     let L = config.hiddenLayers
     let stride = config.batchNorm ? 4 : 3
     var pass = ForwardPass<R>(output: [], steps: T, batch: B)

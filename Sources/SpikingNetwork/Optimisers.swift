@@ -122,23 +122,28 @@ public struct CosineSchedule: Sendable {
   }
 }
 
-/// The sigma schedule of learned delays: after each epoch `e < epochs div 4`, while sigma is
-/// above 0.23, multiply it by `(0.23 / sigma_init)^(1 / (epochs div 4))`.
+/// The sigma schedule of learned delays: after each epoch `e < epochs div divisor`, while sigma
+/// is above `final`, multiply it by `(final / sigma_init)^(1 / (epochs div divisor))`, so sigma
+/// reaches `final` after a `1 / divisor` share of training. The reference uses 0.23 and 4.
 public struct SigmaSchedule: Sendable {
   public var initial: Double
   public var epochs: Int
+  public var final: Double
+  public var epochsDivisor: Int
 
-  public init(initial: Double, epochs: Int) {
+  public init(initial: Double, epochs: Int, final: Double = 0.23, epochsDivisor: Int = 4) {
     self.initial = initial
     self.epochs = epochs
+    self.final = final
+    self.epochsDivisor = epochsDivisor
   }
 
-  public var finalEpoch: Int { epochs / 4 }
+  public var finalEpoch: Int { epochs / max(epochsDivisor, 1) }
 
   /// Sigma after the schedule step of epoch `epoch` (counted from 0) from `sigma`.
   public func next(after epoch: Int, sigma: Double) -> Double {
-    guard epoch < finalEpoch, sigma > 0.23 else { return sigma }
-    let factor = Foundation.pow(0.23 / initial, 1 / Double(finalEpoch))
+    guard epoch < finalEpoch, sigma > final else { return sigma }
+    let factor = Foundation.pow(final / initial, 1 / Double(finalEpoch))
     return sigma * factor
   }
 }

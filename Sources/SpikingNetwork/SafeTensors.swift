@@ -69,7 +69,7 @@ public struct SafeTensors {
       }
     }
 
-    /// The values converted to `R`.
+    /// Returns the values converted to `R`.
     public func values<R: Real>(as type: R.Type = R.self) -> [R] {
       if dtype == "F32", R.self == Float.self {
         return bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } as! [R]
@@ -145,7 +145,7 @@ public struct SafeTensors {
     return result
   }
 
-  /// The file's bytes: header with keys sorted, data in the order of `names`.
+  /// Returns the file's bytes: the header with sorted keys, then the data in the order of `names`.
   public func serialised() throws -> Data {
     var header: [String: Any] = [:]
     var offset = 0
@@ -180,7 +180,7 @@ public struct SafeTensors {
     }
   }
 
-  /// The tensor called `name`, or an error naming the file.
+  /// Returns the tensor called `name`, or throws an error naming the file.
   public func tensor(_ name: String, path: String) throws -> Tensor {
     guard let tensor = tensors[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
     return tensor

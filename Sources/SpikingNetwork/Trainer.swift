@@ -1,6 +1,6 @@
 import Foundation
 
-/// The optimisation settings of a run (the paper's defaults).
+/// The optimisation settings of a run; the defaults are those of the reference implementation.
 public struct TrainingSettings: Codable, Equatable, Sendable {
   public var epochs: Int
   public var batchSize: Int
@@ -14,6 +14,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   public var positionLearningRateFactor: Double = 100
   /// The seed of initialisation, shuffling and dropout.
   public var seed: UInt64
+  /// The value sigma decays to, and the share of the epochs it takes (`epochs div divisor`).
+  public var sigmaFinal: Double = 0.23
+  public var sigmaEpochsDivisor: Int = 4
 
   public init(epochs: Int, batchSize: Int, seed: UInt64, learningRate: Double = 1e-3, maxLearningRate: Double = 5e-3,
               weightDecay: Double = 1e-5, positionLearningRateFactor: Double = 100) {
@@ -31,8 +34,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 public protocol BatchProvider {
   /// The number of samples in the split.
   var sampleCount: Int { get }
-  /// The batches of one pass, in a shuffled order drawn from `shuffleSeed`, or in storage
-  /// order when it is nil.
+  /// Returns the batches of one pass, in a shuffled order drawn from `shuffleSeed`, or in
+  /// storage order when it is nil.
   func batches(size: Int, shuffleSeed: UInt64?) -> AnyIterator<Batch>
 }
 
@@ -73,10 +76,11 @@ public struct Trainer {
     let positionRate = settings.learningRate * settings.positionLearningRateFactor
     positionOptimiser = Adam(learningRate: positionRate)
     cosine = CosineSchedule(baseLearningRate: positionRate, totalSteps: settings.epochs)
-    sigmaSchedule = SigmaSchedule(initial: Double(config.taps / 2), epochs: settings.epochs)
+    sigmaSchedule = SigmaSchedule(initial: Double(config.taps / 2), epochs: settings.epochs,
+                                  final: settings.sigmaFinal, epochsDivisor: settings.sigmaEpochsDivisor)
   }
 
-  /// One optimiser step from the accumulated gradients, then the position clamp.
+  /// Takes one optimiser step from the accumulated gradients, then clamps the positions.
   public mutating func step() {
     weightOptimiser.beginStep()
     let trainsPositions = network.config.variant == .learned
@@ -106,8 +110,8 @@ public struct Trainer {
     return (Double(objective.loss), objective.correct)
   }
 
-  /// The evaluation loss and per-sample accuracy on `split` (rounded integer delays, sigma 0,
-  /// running statistics). The training state is not changed.
+  /// Returns the evaluation loss and per-sample accuracy on `split` (rounded integer delays,
+  /// sigma 0, running statistics). The training state is not changed.
   public func evaluate(_ split: BatchProvider, progress: Progress? = nil) -> SplitScore {
     var copy = network
     var unused = SeededGenerator(seed: 0)
@@ -196,7 +200,7 @@ extension Trainer {
   public static let metricsFile = "metrics.json"
 
   /// Writes the network, the optimiser state and the metrics into `folder`, each file under a
-  /// temporary name first; the metrics file is written last and marks the epoch as complete.
+  /// temporary name first. The metrics file is written last, so it marks the epoch as complete.
   public func save(to folder: URL) throws {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var checkpoint = network.stateDictionary()
@@ -227,7 +231,7 @@ extension Trainer {
   }
 
   /// Restores a trainer saved by `save(to:)` after its last complete epoch, or returns nil when
-  /// `folder` holds no complete save. The schedules are replayed to the saved epoch.
+  /// `folder` contains no complete save. The schedules are replayed to the saved epoch.
   public static func resume(from folder: URL, config: NetworkConfig, settings: TrainingSettings) throws -> Trainer? {
     let metricsURL = folder.appendingPathComponent(metricsFile)
     let checkpointURL = folder.appendingPathComponent(checkpointFile)

@@ -1,16 +1,30 @@
+import Datasets
 import Foundation
 import SpikingNetwork
 
-/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N]`: times the engine on the
-/// paper's network sizes and prints medians, the achieved rate against the machine's matrix
-/// product rate, and the peak memory.
-let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N]   time training and evaluation batches") { arguments in
+/// `dcls-delays bench [--repeats N] [--only shd|ssc] [--threads N] [--variant V] [--skip-data]`: times the data
+/// preparation, then the engine on the paper's network sizes, and prints medians, the achieved
+/// rate against the machine's matrix product rate, and the peak memory.
+let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threads N] [--variant V] [--skip-data]   time data preparation, training and evaluation batches",
+                           run: { arguments in
   let repeats = try arguments.integer("repeats", default: 5)
   let only = arguments.string("only")?.uppercased()
   let threads = try arguments.integer("threads", default: ProcessInfo.processInfo.activeProcessorCount)
+  let skipData = arguments.flag("skip-data")
+  let variants = try (arguments.string("variant").map { [$0] } ?? ["learned", "fixed", "none"]).map { name -> DelayVariant in
+    guard let variant = DelayVariant(rawValue: name) else {
+      throw UsageError(message: "--variant expects none, fixed or learned, got '\(name)'.")
+    }
+    return variant
+  }
   try arguments.rejectUnknown()
   guard repeats > 0 else { throw UsageError(message: "--repeats must be positive, got \(repeats).") }
   setBLASThreads(threads)
+  if !skipData {
+    print("data preparation benchmark:")
+    for line in try DatasetBenchmarks.run() { print("  \(line)") }
+    print("")
+  }
   let rate = EngineBenchmark.sgemmRate()
   print("engine benchmark: \(ProcessInfo.processInfo.activeProcessorCount) cores, OpenBLAS kernel \(blasCoreName()), \(threads) BLAS threads")
   print(String(format: "measured SGEMM rate (2048^3): %.1f GFLOP/s", rate))
@@ -18,7 +32,7 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
   print("")
   print("| network | variant | train s/batch | train GFLOP/s | eval s/batch | eval GFLOP/s |")
   print("|---|---|---:|---:|---:|---:|")
-  for variant in [DelayVariant.learned, .fixed, .none] {
+  for variant in variants {
     for testCase in EngineBenchmark.paperCases(variant: variant) where only == nil || only == testCase.name {
       let result = EngineBenchmark.run(testCase, repeats: repeats)
       print(String(format: "| %@ | %@ | %.3f | %.1f | %.3f | %.1f |", testCase.name, variant.rawValue,
@@ -26,4 +40,4 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
     }
   }
   print(String(format: "\npeak memory: %.0f MiB", EngineBenchmark.peakMemoryMiB()))
-}
+}, switches: ["skip-data"])

@@ -1,10 +1,11 @@
 import Datasets
 import Foundation
+import Reports
 
 /// `dcls-delays data fetch|prepare|inspect NAME`: download and verify a dataset, turn it into
 /// frames, or print statistics of its prepared frames.
 let dataCommand = Command(
-  usage: "data fetch|prepare|inspect NAME [--cache DIR] [--binning legacy|grid] [--split SPLIT]"
+  usage: "data fetch|prepare|inspect NAME [--cache DIR] [--binning legacy|grid] [--split SPLIT] [--figure DIR] [--sample N]"
 ) { arguments in
   let usage = "usage: dcls-delays data fetch|prepare|inspect NAME (\(DatasetDescription.all.map(\.name).joined(separator: ", ")))"
   guard arguments.positional.count == 2 else { throw UsageError(message: usage) }
@@ -16,6 +17,8 @@ let dataCommand = Command(
     throw UsageError(message: "--binning expects legacy or grid, got '\(binningName)'.")
   }
   let onlySplit = arguments.string("split")
+  let figureFolder = arguments.string("figure").map { URL(fileURLWithPath: $0, isDirectory: true) }
+  let sampleIndex = try arguments.integer("sample", default: 0)
   try arguments.rejectUnknown()
   if let onlySplit, !dataset.splits.contains(onlySplit) {
     throw UsageError(message: "\(dataset.name) has no split '\(onlySplit)'; expected \(dataset.splits.joined(separator: ", ")).")
@@ -44,7 +47,24 @@ let dataCommand = Command(
         print("  \(line)")
       }
     }
-    // TODO: write a raster or spectrogram of one sample once the figure code of the Reports module exists.
+    if let figureFolder {
+      let splitName = onlySplit ?? (dataset.splits.contains("test") ? "test" : dataset.splits[0])
+      let split = try preparer.openSplit(dataset, binning: binning, split: splitName)
+      guard (0..<split.count).contains(sampleIndex) else {
+        throw UsageError(message: "--sample expects an index in 0..<\(split.count) for \(dataset.name) \(splitName), got \(sampleIndex).")
+      }
+      let frames = split.frames(of: sampleIndex)
+      let channels = split.channels
+      let label = split.labels[sampleIndex]
+      let sample = InputSample(
+        label: label, className: split.classNames.indices.contains(label) ? split.classNames[label] : nil,
+        frames: stride(from: 0, to: frames.count, by: channels).map { frames[$0..<($0 + channels)].map(Double.init) },
+        frameMilliseconds: split.info.frameDurationMs)
+      let input: InputKind = split.info.preprocessing == "mel" ? .mel : (binning == .legacy ? .legacy : .grid)
+      let image = try renderInputSample(dataset: dataset.name, input: input, source: "\(splitName) sample \(sampleIndex)",
+                                        sample: sample, into: figureFolder)
+      print("wrote \(image.path) and its .svg, .gp and .dat")
+    }
   default:
     throw UsageError(message: usage)
   }

@@ -33,7 +33,7 @@ func pipelineRunner(_ arguments: inout Arguments) throws -> Runner {
   }
   let cache = arguments.string("cache").map { URL(fileURLWithPath: $0, isDirectory: true) } ?? StageStore.defaultRoot()
   let results = URL(fileURLWithPath: arguments.string("results") ?? "results", isDirectory: true)
-  let actions = StandardStages.actions(.init(dataFolder: URL(fileURLWithPath: "data", isDirectory: true)))
+  let actions = StandardStages.actions(cacheRoot: cache)
   return try StandardStages.runner(
     pipelineFile: StandardStages.pipelineFile(arguments.positional[0]), cache: cache, results: results, actions: actions)
 }

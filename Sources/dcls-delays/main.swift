@@ -23,6 +23,9 @@ func printUsage() {
   for (_, command) in commands { print("  \(command.usage)") }
 }
 
+// One line at a time, also into a pipe or file, so progress shows while a long stage runs.
+setvbuf(stdout, nil, _IOLBF, 0)
+
 let words = Array(CommandLine.arguments.dropFirst())
 guard let name = words.first, name != "help", name != "--help", name != "-h" else {
   printUsage()

@@ -56,7 +56,7 @@ final class PipelineFileTests: XCTestCase {
     XCTAssertEqual(shd.network.epochs, 150)
     XCTAssertEqual(shd.network.tauMs, 10.05)
     XCTAssertEqual(shd.network.positionLearningRateFactor, 100)
-    XCTAssertEqual(shd.network.sigmaSchedule, SigmaSchedule(final: 0.23, epochsDivisor: 4))
+    XCTAssertEqual(shd.network.sigmaSchedule, SigmaScheduleSettings(final: 0.23, epochsDivisor: 4))
   }
 
   func testPartialNetworkKeepsOtherDefaults() throws {

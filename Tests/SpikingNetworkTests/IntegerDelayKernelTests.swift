@@ -50,4 +50,20 @@ final class IntegerDelayKernelTests: XCTestCase {
     XCTAssertLessThan(zip(inputGradient, kernelInputGradient).map { abs($0 - $1) }.max() ?? 1, 1e-5)
     XCTAssertLessThan(zip(weightGradient, kernelLayer.weight.gradient).map { abs($0 - $1) }.max() ?? 1, 1e-4)
   }
+
+  func testBatchMajorEvaluationMatchesTimeMajorPath() {
+    for variant in [DelayVariant.fixed, .learned] {
+      let config = NetworkConfig(variant: variant, inputs: 5, hidden: 7, hiddenLayers: 2, outputs: 3, taps: 9,
+                                 delaysPerSynapse: 2, tau: 1.5, dropout: 0.2)
+      var network = Network<Float>(config: config)
+      var generator = SeededGenerator(seed: 45)
+      network.initialise(using: &generator)
+      let (T, B) = (23, 3)
+      let input = randomValues(T * B * 5, seed: 46).map { Float(abs($0) * 3) }
+      let batchMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator)
+      let timeMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator, recordModules: true)
+      XCTAssertEqual(batchMajor.steps, timeMajor.steps)
+      XCTAssertEqual(batchMajor.output, timeMajor.output, "\(variant)")
+    }
+  }
 }
