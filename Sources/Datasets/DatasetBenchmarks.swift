@@ -2,13 +2,14 @@ import Foundation
 
 /// Throughput measurements of the data path, for `make bench`.
 public enum DatasetBenchmarks {
-  /// Runs both measurements once and returns one printable line each.
+  /// Runs the three measurements once and returns one printable line each.
   ///
   /// Events: 2000 synthetic SHD-like samples of 1 s with 5000 events each (SHD averages several
   /// thousand per recording), binned in both modes. Mel: the whole FSDD preparation from the
   /// shipped archive (unpack, WAV reading, mel frames on all cores, writing) into a temporary cache.
+  /// Spikes: all 3000 FSDD recordings through the cochlear encoder into two HDF5 files.
   public static func run(shippedRoots: [URL]? = nil) throws -> [String] {
-    [eventLine(), try melLine(shippedRoots: shippedRoots)]
+    [eventLine(), try melLine(shippedRoots: shippedRoots), try spikingLine(shippedRoots: shippedRoots)]
   }
 
   /// Events per second of event-to-frame conversion, legacy and grid.
@@ -42,6 +43,22 @@ public enum DatasetBenchmarks {
     let seconds = Date().timeIntervalSince(start)
     let count = splits.values.map(\.count).reduce(0, +)
     return String(format: "FSDD mel path, %d recordings, %d cores: %.2f s, %.0f recordings/s", count,
+                  ProcessInfo.processInfo.activeProcessorCount, seconds, Double(count) / seconds)
+  }
+
+  /// Seconds to encode all FSDD recordings into spikes, from the shipped archive to HDF5 files.
+  public static func spikingLine(shippedRoots: [URL]? = nil) throws -> String {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("dcls-bench-spikes-\(getpid())", isDirectory: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let cache = DatasetCache(root: root)
+    let fetcher = Fetcher(cache: cache, shippedRoots: shippedRoots, showsProgress: false)
+    let archive = try fetcher.fetch(DatasetDescription.fsdd.files[0])
+    let unpacked = try ArchiveUnpacker.unpack(archive, into: cache.unpacked("fsdd"))
+    let start = Date()
+    let files = try SpikingFreeSpokenDigits.encode(recordingsIn: unpacked, into: root.appendingPathComponent("spikes"), seed: 1)
+    let seconds = Date().timeIntervalSince(start)
+    let count = try files.values.map { try SpikeEventFile(url: $0, classCount: 10).count }.reduce(0, +)
+    return String(format: "spiking FSDD (cochlear encoder), %d recordings, %d cores: %.1f s, %.1f recordings/s", count,
                   ProcessInfo.processInfo.activeProcessorCount, seconds, Double(count) / seconds)
   }
 }

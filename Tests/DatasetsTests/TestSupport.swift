@@ -156,77 +156,21 @@ enum ArchiveBuilder {
   }
 }
 
-/// Writes HDF5 files in the SHD/SSC layout with the HDF5 C library.
+/// Writes HDF5 files in the SHD/SSC layout, whole or with one dataset removed.
 enum EventFileBuilder {
-  /// Builds the IEEE half-precision type from a float32 copy, because HDF5 1.10 has no predefined one.
-  static func float16Type() -> hid_t {
-    let type = H5Tcopy(H5T_IEEE_F32LE_g)
-    H5Tset_fields(type, 15, 10, 5, 0, 10)
-    H5Tset_size(type, 2)
-    H5Tset_ebias(type, 15)
-    return type
-  }
-
-  /// Writes `samples` to `url`. `omit` leaves out one dataset by path; `timesAsFloat16` stores
-  /// times as float16 (as SHD does) or float32.
+  /// Writes `samples` to `url` with `SpikeEventWriter`. `omit` then deletes one dataset by path;
+  /// `timesAsFloat16` stores times as float16 (as SHD does) or float32.
   static func write(_ samples: [SpikeSample], to url: URL, omit: String? = nil, classNames: [String]? = nil,
                     timesAsFloat16: Bool = true) {
-    H5open()
-    let file = H5Fcreate(url.path, 2, 0, 0)  // H5F_ACC_TRUNC
+    do {
+      try SpikeEventWriter.write(samples, to: url, classNames: classNames, timeStorage: timesAsFloat16 ? .float16 : .float32)
+    } catch {
+      XCTFail("cannot write \(url.path): \(error)")
+      return
+    }
+    guard let omit else { return }
+    let file = H5Fopen(url.path, 1, 0)  // H5F_ACC_RDWR
     defer { H5Fclose(file) }
-    let group = H5Gcreate2(file, "spikes", 0, 0, 0)
-    H5Gclose(group)
-    var count = hsize_t(samples.count)
-    let space = H5Screate_simple(1, &count, nil)
-    defer { H5Sclose(space) }
-
-    func writeVariableLength<T>(_ name: String, storedBase: hid_t, memoryBase: hid_t, rows: [[T]]) {
-      guard name != omit else { return }
-      let stored = H5Tvlen_create(storedBase)
-      let memory = H5Tvlen_create(memoryBase)
-      let dataset = H5Dcreate2(file, name, stored, space, 0, 0, 0)
-      var buffers = rows.map { row -> UnsafeMutablePointer<T> in
-        let pointer = UnsafeMutablePointer<T>.allocate(capacity: max(row.count, 1))
-        pointer.initialize(from: row, count: row.count)
-        return pointer
-      }
-      var table = zip(rows, buffers).map { hvl_t(len: $0.count, p: UnsafeMutableRawPointer($1)) }
-      H5Dwrite(dataset, memory, 0, 0, 0, &table)
-      buffers.forEach { $0.deallocate() }
-      buffers.removeAll()
-      H5Dclose(dataset)
-      H5Tclose(stored)
-      H5Tclose(memory)
-    }
-    let half = float16Type()
-    defer { H5Tclose(half) }
-    writeVariableLength("spikes/times", storedBase: timesAsFloat16 ? half : H5T_IEEE_F32LE_g,
-                        memoryBase: H5T_NATIVE_FLOAT_g, rows: samples.map(\.times))
-    writeVariableLength("spikes/units", storedBase: H5T_STD_U16LE_g, memoryBase: H5T_NATIVE_UINT32_g,
-                        rows: samples.map { $0.units.map { UInt32($0) } })
-    if omit != "labels" {
-      var labels = samples.map { UInt16($0.label) }
-      let dataset = H5Dcreate2(file, "labels", H5T_STD_U16LE_g, space, 0, 0, 0)
-      H5Dwrite(dataset, H5T_NATIVE_UINT16_g, 0, 0, 0, &labels)
-      H5Dclose(dataset)
-    }
-    if let classNames {
-      let extra = H5Gcreate2(file, "extra", 0, 0, 0)
-      H5Gclose(extra)
-      let width = classNames.map(\.utf8.count).max()! + 1
-      let type = H5Tcopy(H5T_C_S1_g)
-      H5Tset_size(type, width)
-      var bytes = [UInt8](repeating: 0, count: width * classNames.count)
-      for (index, name) in classNames.enumerated() {
-        for (offset, byte) in name.utf8.enumerated() { bytes[index * width + offset] = byte }
-      }
-      var names = hsize_t(classNames.count)
-      let namesSpace = H5Screate_simple(1, &names, nil)
-      let dataset = H5Dcreate2(file, "extra/keys", type, namesSpace, 0, 0, 0)
-      H5Dwrite(dataset, type, 0, 0, 0, &bytes)
-      H5Dclose(dataset)
-      H5Sclose(namesSpace)
-      H5Tclose(type)
-    }
+    XCTAssertGreaterThanOrEqual(H5Ldelete(file, omit, 0), 0, "cannot delete \(omit) from \(url.path)")
   }
 }
