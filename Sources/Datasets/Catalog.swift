@@ -56,6 +56,9 @@ public enum DatasetLayout: String, Sendable, Codable {
   /// WAV files named `DIGIT_SPEAKER_INDEX.wav` in a `recordings` folder (FSDD): index 0-4 test,
   /// 5 and above train.
   case freeSpokenDigits
+  /// The FSDD recordings passed through `CochlearEncoder` into spike events of 700 channels, one
+  /// SHD-layout HDF5 file per split (spiking-fsdd), made when the archive is unpacked.
+  case encodedFreeSpokenDigits
 }
 
 /// A dataset: its files, classes and splits.
@@ -138,8 +141,16 @@ extension DatasetDescription {
         shippedPath: "data/free-spoken-digit-dataset-1.0.10.tar.gz")
     ])
 
+  /// The FSDD recordings as spike events of the cochlear encoder, with FSDD's splits and labels.
+  public static let spikingFsdd = DatasetDescription(
+    name: "spiking-fsdd", title: "Free Spoken Digit Dataset 1.0.10 through the cochlear encoder",
+    layout: .encodedFreeSpokenDigits, classCount: 10, splits: ["train", "test"], files: fsdd.files)
+
+  /// Whether the dataset's frames are binned spike events rather than mel frames.
+  public var hasSpikeEvents: Bool { layout == .spikeEvents || layout == .encodedFreeSpokenDigits }
+
   /// Every dataset in the catalogue, in the order they are listed to users.
-  public static let all: [DatasetDescription] = [.shd, .ssc, .gsc, .fsdd]
+  public static let all: [DatasetDescription] = [.shd, .ssc, .gsc, .fsdd, .spikingFsdd]
 
   /// Looks up a dataset by its short name.
   public static func named(_ name: String) throws -> DatasetDescription {

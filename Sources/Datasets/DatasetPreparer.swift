@@ -27,8 +27,12 @@ public struct DatasetPreparer {
   /// Returns the cache key of a dataset's frames: `NAME-legacy` or `NAME-grid` for spike datasets (the
   /// binning mode is part of the key), `NAME-mel` for audio datasets.
   public static func framesKey(dataset: DatasetDescription, binning: Binning) -> String {
-    dataset.layout == .spikeEvents ? "\(dataset.name)-\(binning.rawValue)" : "\(dataset.name)-mel"
+    dataset.hasSpikeEvents ? "\(dataset.name)-\(binning.rawValue)" : "\(dataset.name)-mel"
   }
+
+  /// The seed of the cochlear encoder for spiking-fsdd: fixed, so that the dataset is one set of
+  /// spike trains for every run, as SHD is.
+  public static let encoderSeed: UInt64 = 0
 
   /// Returns the frames folder of `split`. A subset of N samples per split goes to the cache key
   /// with `-subsetN` appended, beside the full frames.
@@ -59,7 +63,24 @@ public struct DatasetPreparer {
         preconditionFailure("DatasetPreparer: \(dataset.name) lists no archive")
       }
       return [try ArchiveUnpacker.unpack(try fetcher.fetch(file), into: cache.unpacked(dataset.name))]
+    case .encodedFreeSpokenDigits:
+      return [try encodeSpikingDigits()]
     }
+  }
+
+  /// Encodes the FSDD recordings into `unpacked/spiking-fsdd/`, one HDF5 file per split, unless
+  /// both files are there. The files appear under their names only when complete.
+  private func encodeSpikingDigits() throws -> URL {
+    let folder = cache.unpacked(DatasetDescription.spikingFsdd.name)
+    let complete = SpikingFreeSpokenDigits.splits.allSatisfy {
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent(SpikingFreeSpokenDigits.fileName(split: $0)).path)
+    }
+    if !complete {
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      _ = try SpikingFreeSpokenDigits.encode(cache: cache, fetcher: fetcher, into: folder, seed: Self.encoderSeed,
+                                             showsProgress: showsProgress)
+    }
+    return folder
   }
 
   /// Unpacks one spike-event archive into `unpacked/NAME/STEM` and returns that folder.
@@ -79,7 +100,7 @@ public struct DatasetPreparer {
     }
     if !missing.isEmpty {
       switch dataset.layout {
-      case .spikeEvents:
+      case .spikeEvents, .encodedFreeSpokenDigits:
         for split in missing { try prepareSpikes(dataset, split: split, binning: binning) }
       case .speechCommands, .freeSpokenDigits:
         try prepareAudio(dataset, splits: missing)
@@ -103,17 +124,25 @@ public struct DatasetPreparer {
   // MARK: Spike events
 
   private func prepareSpikes(_ dataset: DatasetDescription, split: String, binning: Binning) throws {
-    guard let fileName = dataset.splitFiles[split], let file = dataset.files.first(where: { $0.name == fileName }) else {
-      preconditionFailure("DatasetPreparer: \(dataset.name) lists no file for split \(split)")
+    let eventsURL: URL
+    let file: DatasetFile
+    if dataset.layout == .encodedFreeSpokenDigits {
+      file = dataset.files[0]
+      eventsURL = try encodeSpikingDigits().appendingPathComponent(SpikingFreeSpokenDigits.fileName(split: split))
+    } else {
+      guard let fileName = dataset.splitFiles[split], let splitFile = dataset.files.first(where: { $0.name == fileName }) else {
+        preconditionFailure("DatasetPreparer: \(dataset.name) lists no file for split \(split)")
+      }
+      file = splitFile
+      let unpacked = try unpackEvents(dataset, file: file)
+      let contents = (try? FileManager.default.contentsOfDirectory(atPath: unpacked.path)) ?? []
+      guard let h5 = contents.sorted().first(where: { $0.hasSuffix(".h5") }) else {
+        throw DatasetError.invalidLayout(folder: unpacked.path, reason: "no .h5 file in the unpacked \(fileName)")
+      }
+      eventsURL = unpacked.appendingPathComponent(h5)
     }
 
-    let unpacked = try unpackEvents(dataset, file: file)
-    let contents = (try? FileManager.default.contentsOfDirectory(atPath: unpacked.path)) ?? []
-    guard let h5 = contents.sorted().first(where: { $0.hasSuffix(".h5") }) else {
-      throw DatasetError.invalidLayout(folder: unpacked.path, reason: "no .h5 file in the unpacked \(fileName)")
-    }
-
-    let events = try SpikeEventFile(url: unpacked.appendingPathComponent(h5), classCount: dataset.classCount)
+    let events = try SpikeEventFile(url: eventsURL, classCount: dataset.classCount)
     let names = events.classNames?.count == dataset.classCount ? events.classNames! : (0..<dataset.classCount).map(String.init)
     let writer = try FrameSplitWriter(
       folder: framesFolder(dataset: dataset, binning: binning, split: split), element: .uint8,

@@ -96,9 +96,11 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
   case gsc
   /// Free Spoken Digit Dataset 1.0.10: 8 kHz audio, 10 classes, shipped with the project.
   case fsdd
+  /// The FSDD recordings turned into spike events of 700 channels by the cochlear encoder.
+  case spikingFsdd = "spiking-fsdd"
 
   /// Whether the inputs are spike events (binned into frames) rather than audio (mel frames).
-  public var isSpiking: Bool { self == .shd || self == .ssc }
+  public var isSpiking: Bool { self == .shd || self == .ssc || self == .spikingFsdd }
 
   /// Input channels I of the network: 700 spike channels binned by 5, or 140 mel bands.
   public var inputs: Int { 140 }
@@ -108,7 +110,7 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
     switch self {
     case .shd: return 20
     case .ssc, .gsc: return 35
-    case .fsdd: return 10
+    case .fsdd, .spikingFsdd: return 10
     }
   }
 
@@ -117,10 +119,11 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
   public var selectionSplit: Split { self == .ssc || self == .gsc ? .validation : .test }
 
   /// The settings of the reference's configuration for this dataset. FSDD has no reference
-  /// configuration and takes the GSC settings, since both are mel frames of 1 s of audio.
+  /// configuration and takes the GSC settings, since both are mel frames of 1 s of audio;
+  /// spiking-fsdd takes the SHD settings, since both are cochlear spike trains of spoken digits.
   public var defaultNetwork: NetworkSettings {
     switch self {
-    case .shd:
+    case .shd, .spikingFsdd:
       return NetworkSettings(
         hiddenLayers: 2, hidden: 256, taps: 25, delaysPerSynapse: 1, dropout: 0.4, tauMs: 10.05,
         batchSize: 256, epochs: 150)

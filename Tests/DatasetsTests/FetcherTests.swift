@@ -154,7 +154,7 @@ final class FetcherTests: TemporaryFolderTestCase {
 
   func testUnknownDatasetRejected() {
     let error = datasetError { _ = try DatasetDescription.named("mnist") }
-    XCTAssertEqual(error?.description, "unknown dataset 'mnist'; expected one of shd, ssc, gsc, fsdd.")
+    XCTAssertEqual(error?.description, "unknown dataset 'mnist'; expected one of shd, ssc, gsc, fsdd, spiking-fsdd.")
   }
 }
 

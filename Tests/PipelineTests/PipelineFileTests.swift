@@ -145,7 +145,7 @@ final class PipelineFileTests: XCTestCase {
   func testUnknownDataset() {
     XCTAssertEqual(
       message(replacing(#"{ "name": "shd" }"#, with: #"{ "name": "timit" }"#)),
-      #"pipelines/tiny.json: $.datasets[0].name: unknown dataset "timit". Allowed values: shd, ssc, gsc, fsdd."#)
+      #"pipelines/tiny.json: $.datasets[0].name: unknown dataset "timit". Allowed values: shd, ssc, gsc, fsdd, spiking-fsdd."#)
   }
 
   func testUnknownVariant() {
