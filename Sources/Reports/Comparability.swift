@@ -51,6 +51,10 @@ public func comparabilityNotes(groups: [RunGroup], paperResults: [PaperResult]) 
     }
     notes.append(note)
   }
+  if keys.contains(where: { $0.dataset == "spiking-fsdd" }) {
+    notes.append("SPIKING-FSDD is FSDD passed through this project's cochlear encoder, an approximation of the Lauscher model that produced SHD: band-pass filters stand in for the hydrodynamic basilar membrane before Meddis hair cells and bushy cells. It holds 10 digits from 6 English speakers, where SHD holds 20 classes from 12 speakers of English and German, so its accuracies are not comparable with the paper's SHD results.")
+    notes += sameRecordingsNotes(groups)
+  }
   if keys.contains(where: { $0.input == .mel }) {
     notes.append("Mel input keeps the reference's filterbank: its band edges reach 14 kHz, above the 4 kHz Nyquist limit of 8 kHz audio, so bands 87-139 are all zero (-100 dB).")
   }
@@ -59,4 +63,21 @@ public func comparabilityNotes(groups: [RunGroup], paperResults: [PaperResult]) 
   }
   notes.append("Accuracy is the fraction of correctly classified samples. The paper's code averages per-batch accuracies, which weighs the last, smaller batch more, so its figures can differ slightly from per-sample ones.")
   return notes
+}
+
+/// Compares, per variant and network width, the selected accuracy on FSDD's mel frames with that
+/// on its cochlear spikes (spiking-fsdd): the same recordings and splits through two inputs.
+func sameRecordingsNotes(_ groups: [RunGroup]) -> [String] {
+  func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+  var parts: [String] = []
+  for spikes in groups where spikes.key.dataset == "spiking-fsdd" && !spikes.selections.isEmpty {
+    guard let mel = groups.first(where: {
+      $0.key.dataset == "fsdd" && $0.variant == spikes.variant && $0.key.hiddenLayers == spikes.key.hiddenLayers
+        && $0.key.hidden == spikes.key.hidden && !$0.selections.isEmpty
+    }) else { continue }
+    parts.append(String(format: "%@ %.2f%% on spikes against %.2f%% on mel frames", variantTitle(spikes.variant),
+                        100 * mean(spikes.selectedAccuracies), 100 * mean(mel.selectedAccuracies)))
+  }
+  guard !parts.isEmpty else { return [] }
+  return ["On the same recordings and splits, the mean selected test accuracy is: \(parts.joined(separator: "; "))."]
 }

@@ -100,3 +100,23 @@ final class SelectionTests: XCTestCase {
     XCTAssertEqual(difference, 100 * mean(shd.selectedAccuracies)! - 95.07, accuracy: 5e-5)
   }
 }
+
+final class SpikingInputNoteTests: XCTestCase {
+  func run(_ dataset: String, _ input: InputKind, _ variant: DelayVariant, seed: UInt64, test: Double) -> RunRecord {
+    RunRecord(
+      name: "\(dataset)/\(variant.rawValue)/seed\(seed)",
+      settings: RunSettings(dataset: dataset, input: input, seed: seed, network: smallNetwork(variant), epochsPlanned: 1,
+                            hasValidationSplit: false),
+      metrics: [epoch(1, test: test)])
+  }
+
+  func testSpikeAndMelAccuraciesAreCompared() {
+    let runs = [
+      run("fsdd", .mel, .learned, seed: 0, test: 0.98), run("fsdd", .mel, .learned, seed: 1, test: 0.96),
+      run("spiking-fsdd", .legacy, .learned, seed: 0, test: 0.90), run("spiking-fsdd", .legacy, .learned, seed: 1, test: 0.80),
+    ]
+    let notes = comparabilityNotes(groups: groupRuns(runs, paperResults: PaperResult.published), paperResults: PaperResult.published)
+    XCTAssertTrue(notes.contains("On the same recordings and splits, the mean selected test accuracy is: learned delays 85.00% on spikes against 97.00% on mel frames."), "\(notes)")
+    XCTAssertTrue(notes.contains { $0.hasPrefix("SPIKING-FSDD is FSDD passed through this project's cochlear encoder") })
+  }
+}
