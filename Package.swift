@@ -32,6 +32,7 @@ let package = Package(
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
     .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto"),
+    .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
     .target(
       name: "CGnuplot",
       path: "Sources/CGnuplot",
@@ -56,7 +57,7 @@ let package = Package(
       dependencies: ["Datasets", "SpikingNetwork", "Reports", "CCrypto"]),
     .executableTarget(
       name: "dcls-delays",
-      dependencies: ["Pipeline", "Datasets", "SpikingNetwork", "Reports"],
+      dependencies: ["Pipeline", "Datasets", "SpikingNetwork", "Reports", "CMalloc"],
       swiftSettings: fastMath),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets"], resources: [.copy("Fixtures")]),
     .testTarget(name: "SpikingNetworkTests", dependencies: ["SpikingNetwork"], resources: [.copy("Fixtures")]),

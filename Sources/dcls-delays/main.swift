@@ -1,6 +1,10 @@
 import Datasets
 import Foundation
 
+#if canImport(Glibc)
+import CMalloc
+#endif
+
 /// One subcommand: its one-line usage and the function that runs it.
 struct Command {
   var usage: String
@@ -25,6 +29,14 @@ func printUsage() {
 
 // One line at a time, also into a pipe or file, so progress shows while a long stage runs.
 setvbuf(stdout, nil, _IOLBF, 0)
+
+#if canImport(Glibc)
+// Every batch allocates and frees activation buffers of tens of megabytes. By default glibc maps
+// such buffers afresh and unmaps them on free, so each batch pays page faults to zero them again.
+// Keeping them in the heap lets freed buffers be reused.
+mallopt(M_MMAP_MAX, 0)
+mallopt(M_TRIM_THRESHOLD, Int32.max)
+#endif
 
 let words = Array(CommandLine.arguments.dropFirst())
 guard let name = words.first, name != "help", name != "--help", name != "-h" else {
