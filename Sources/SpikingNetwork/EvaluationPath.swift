@@ -57,35 +57,44 @@ extension Network {
   /// Then it zeroes the columns after the valid steps, which the next layer reads as padding.
   private func fireHidden(_ rows: inout [R], layer: Int, batch B: Int, stride: Int, offset: Int, steps: Int) {
     let H = config.hidden
-    var scale = [R](repeating: 1, count: H)
-    var shift = [R](repeating: 0, count: H)
-    if config.batchNorm {
+    // forwardEvaluation: (x - mean) * (gamma / sqrt(var + eps)) + beta, as one factor and two
+    // terms per channel; without batch norm the identity.
+    var mean = [R](repeating: 0, count: H)
+    var factor = [R](repeating: 1, count: H)
+    var bias = [R](repeating: 0, count: H)
+    let batchNorm = config.batchNorm
+    if batchNorm {
       let norm = norms[layer]
       for c in 0..<H {
-        // forwardEvaluation: (x - mean) * (gamma / sqrt(var + eps)) + beta
-        scale[c] = norm.scale.value[c] / R.squareRoot(norm.runningVariance[c] + norm.epsilon)
-        shift[c] = norm.runningMean[c]
+        mean[c] = norm.runningMean[c]
+        factor[c] = norm.scale.value[c] / R.squareRoot(norm.runningVariance[c] + norm.epsilon)
+        bias[c] = norm.shift.value[c]
       }
     }
     let (tau, threshold) = (R(neurons.tau), neurons.threshold)
-    let batchNorm = config.batchNorm
-    let norm = batchNorm ? norms[layer] : nil
-    rows.withUnsafeMutableBufferPointer { buffer in
-      let base = buffer.baseAddress!
-      DispatchQueue.concurrentPerform(iterations: B) { b in
-        for c in 0..<H {
-          let row = base + (b * H + c) * stride + offset
-          var v: R = 0
-          for t in 0..<steps {
-            var x = row[t]
-            if batchNorm { x = (x - shift[c]) * scale[c] + norm!.shift.value[c] }
-            // LIFNeurons.forward in evaluation: h = v - v / tau + x, hard reset to 0.
-            let h = v - v / tau + x
-            let spike: R = h >= threshold ? 1 : 0
-            row[t] = spike
-            v = h * (1 - spike)
+    // Raw pointers only inside the parallel loop: reading Swift arrays there would retain and
+    // release them from every thread at once.
+    mean.withUnsafeBufferPointer { meanBuffer in
+      factor.withUnsafeBufferPointer { factorBuffer in
+        bias.withUnsafeBufferPointer { biasBuffer in
+          rows.withUnsafeMutableBufferPointer { buffer in
+            let (base, means, factors, biases) = (buffer.baseAddress!, meanBuffer.baseAddress!, factorBuffer.baseAddress!, biasBuffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: B) { b in
+              for c in 0..<H {
+                let row = base + (b * H + c) * stride + offset
+                var v: R = 0
+                for t in 0..<steps {
+                  let x = batchNorm ? (row[t] - means[c]) * factors[c] + biases[c] : row[t]
+                  // LIFNeurons.forward in evaluation: h = v - v / tau + x, hard reset to 0.
+                  let h = v - v / tau + x
+                  let spike: R = h >= threshold ? 1 : 0
+                  row[t] = spike
+                  v = h * (1 - spike)
+                }
+                (row + steps).update(repeating: 0, count: stride - offset - steps)
+              }
+            }
           }
-          (row + steps).update(repeating: 0, count: stride - offset - steps)
         }
       }
     }
