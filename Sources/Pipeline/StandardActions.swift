@@ -14,10 +14,10 @@ import SpikingNetwork
 //   report      tables and figures of every run               -> README.md, tables/, figures/
 //
 // Archives and unpacked files stay in the dataset cache (`downloads/`, `unpacked/`), shared by
-// every pipeline; the fetch and unpack stages record what they hold, so a changed archive changes
+// every pipeline. The fetch and unpack stages record what is there, so a changed archive changes
 // their outputs and every stage after them.
 
-/// The dataset description of a pipeline dataset name.
+/// Returns the dataset description of a pipeline dataset name.
 func datasetDescription(_ name: DatasetName) -> DatasetDescription {
   do {
     return try DatasetDescription.named(name.rawValue)
@@ -26,7 +26,7 @@ func datasetDescription(_ name: DatasetName) -> DatasetDescription {
   }
 }
 
-/// The name of a split's folder in a preprocess stage's outputs.
+/// Returns the name of a split's folder in a preprocess stage's outputs.
 func splitFolderName(_ split: Split, of dataset: DatasetDescription) -> String? {
   switch split {
   case .train: return dataset.splits.contains("train") ? "train" : nil
@@ -91,7 +91,7 @@ struct PreprocessAction: StageAction {
   }
 }
 
-/// The network and training settings of a train stage.
+/// Returns the network and training settings of a train stage.
 func trainingSetup(_ parameters: TrainParameters) -> (NetworkConfig, TrainingSettings) {
   let config = NetworkConfig(
     variant: parameters.variant, inputs: parameters.inputs, hidden: parameters.hidden,
@@ -188,7 +188,7 @@ struct TrainAction: StageAction {
   }
 }
 
-/// What an evaluate stage measured.
+/// The accuracy and loss an evaluate stage measured.
 struct EvaluationRecord: Codable {
   var split: String
   var epoch: Int
@@ -238,7 +238,7 @@ struct ReportAction: StageAction {
       run.name = ReportAction.runName(input.stage)
       return run
     }
-    // A no-delay network has no taps; it takes those of the delay runs it is compared with, so
+    // A no-delay network has no taps. It takes those of the delay runs it is compared with, so
     // that the report puts the three variants of one network in one group.
     for index in runs.indices where runs[index].settings.network.variant == .none {
       let network = runs[index].settings.network
@@ -264,7 +264,8 @@ struct ReportAction: StageAction {
     try publishRunRecords(runs, context)
   }
 
-  /// The run name of a train or evaluate stage: its name without the kind, `fsdd/learned/seed0`.
+  /// Returns the run name of a train or evaluate stage: its name without the kind, such as
+  /// `fsdd/learned/seed0`.
   static func runName(_ stage: String) -> String {
     stage.split(separator: "/").dropFirst().joined(separator: "/")
   }
@@ -289,7 +290,7 @@ struct ReportAction: StageAction {
 }
 
 extension StandardStages {
-  /// The actions of every stage kind, over the dataset cache at `cacheRoot`.
+  /// Returns the actions of every stage kind, over the dataset cache at `cacheRoot`.
   public static func actions(cacheRoot: URL, shippedRoots: [URL] = Fetcher.defaultShippedRoots,
                              gnuplot: String = "gnuplot") -> [StageKind: any StageAction] {
     let cache = DatasetCache(root: cacheRoot)

@@ -48,13 +48,13 @@ struct Arguments {
     }
   }
 
-  /// The value of `--name`, or nil when it was not given.
+  /// Returns the value of `--name`, or nil when it was not given.
   mutating func string(_ name: String) -> String? {
     consumed.insert(name)
     return options[name]
   }
 
-  /// The value of `--name`, or an error naming the option when it was not given.
+  /// Returns the value of `--name`, or throws an error naming the option when it was not given.
   mutating func required(_ name: String) throws -> String {
     guard let value = string(name) else {
       throw UsageError(message: "missing required option --\(name). Run 'dcls-delays help' for usage.")
@@ -62,7 +62,7 @@ struct Arguments {
     return value
   }
 
-  /// The integer value of `--name`, or `fallback` when it was not given.
+  /// Returns the integer value of `--name`, or `fallback` when it was not given.
   mutating func integer(_ name: String, default fallback: Int) throws -> Int {
     guard let text = string(name) else { return fallback }
     guard let value = Int(text) else {
@@ -71,7 +71,7 @@ struct Arguments {
     return value
   }
 
-  /// The floating-point value of `--name`, or `fallback` when it was not given.
+  /// Returns the floating-point value of `--name`, or `fallback` when it was not given.
   mutating func number(_ name: String, default fallback: Double) throws -> Double {
     guard let text = string(name) else { return fallback }
     guard let value = Double(text), value.isFinite else {
@@ -80,7 +80,7 @@ struct Arguments {
     return value
   }
 
-  /// Whether the switch `--name` was given.
+  /// Returns whether the switch `--name` was given.
   mutating func flag(_ name: String) -> Bool {
     consumed.insert(name)
     return flags.contains(name)

@@ -4,7 +4,7 @@ import SpikingNetwork
 
 /// `dcls-delays train`: trains one network on prepared frames outside any pipeline, saving the
 /// checkpoint, optimiser state and metrics into the output folder after every epoch and resuming
-/// from it when it already holds a complete save.
+/// from it when it already contains a complete save.
 let trainCommand = Command(usage: """
   train --frames DIR --output DIR [--variant none|fixed|learned] [--layers L] [--hidden H]
                [--taps K] [--delays n] [--dropout P] [--tau-ms MS] [--epochs E] [--batch B] [--seed S]
