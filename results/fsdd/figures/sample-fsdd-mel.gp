@@ -1,4 +1,4 @@
-# FSDD sample of class 0 (0), mel spectrogram (mel input, from run outputs)
+# FSDD sample of class 0 (0), mel spectrogram (mel input, from run fsdd/none/seed0)
 # Renders sample-fsdd-mel.png and sample-fsdd-mel.svg from sample-fsdd-mel.dat; run `gnuplot sample-fsdd-mel.gp` in this folder.
 set encoding utf8
 do for [format in "png svg"] {
@@ -9,7 +9,7 @@ do for [format in "png svg"] {
   }
   set output "sample-fsdd-mel.".format
   reset
-  set title "FSDD sample of class 0 (0), mel spectrogram (mel input, from run outputs)"
+  set title "FSDD sample of class 0 (0), mel spectrogram (mel input, from run fsdd/none/seed0)"
   set xlabel "time (ms)"
   set xrange [-5:1010]
   set yrange [-0.5:139.5]
