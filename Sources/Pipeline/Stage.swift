@@ -16,7 +16,7 @@ public enum StageKind: String, Codable, Sendable, CaseIterable {
     case .preprocess: return 1
     case .train: return 1
     case .evaluate: return 1
-    case .report: return 2
+    case .report: return 3
     }
   }
 }

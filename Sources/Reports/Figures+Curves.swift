@@ -59,11 +59,12 @@ func trainingCurvesFigure(key: NetworkKey, groups: [RunGroup]) -> Figure? {
   let body = """
     reset
     set multiplot layout 1,2 title \(gnuplotString(title))
-    set xlabel "epoch"
+    set xlabel "epoch" offset 0, 0.5
     set xtics \(epochTicStep(drawn.flatMap(\.startedRuns).map(\.metrics.count).max()!))
     set grid
     set key outside bottom center horizontal maxcols 3
     set ylabel "loss"
+    set yrange [0:*]
     \(panel(quantity: "loss"))
     set ylabel "accuracy (%)"
     \(panel(quantity: "accuracy"))

@@ -49,6 +49,8 @@ func delaysFigure(group: RunGroup) -> Figure? {
     set xrange [-1:\(key.taps)]
     set xlabel "delay (time steps)"
     set ylabel "weight-position pairs"
+    set yrange [0:*]
+    set offsets 0, 0, graph 0.25, 0
     set key top right
 
     """
