@@ -149,7 +149,7 @@ struct TrainAction: StageAction {
       }
       context.log("resuming after epoch \(trainer.epochsDone) of \(settings.epochs)")
     }
-    context.log("\(config.variant.rawValue) delays, \(config.hiddenLayers) x \(config.hidden), \(trainer.network.parameterCount) parameters, \(train.count) training samples")
+    context.log("\(config.variant == .none ? "no" : config.variant.rawValue) delays, \(config.hiddenLayers) x \(config.hidden), \(trainer.network.parameterCount) parameters, \(train.count) training samples")
 
     while trainer.epochsDone < settings.epochs {
       let record = trainer.runEpoch(train: FrameBatches(train), valid: valid.map(FrameBatches.init), test: FrameBatches(test),

@@ -2,18 +2,36 @@ import Foundation
 
 /// Errors of `runInference` about its input files.
 public enum InferenceError: ReportableError {
+  case unreadableArray(path: String, reason: String)
   case wrongInputShape(path: String, found: [Int], inputs: Int)
-  case wrongLabels(path: String, found: [Int], batch: Int, classes: Int)
+  case wrongInputType(path: String, found: String)
+  case emptyInput(path: String)
+  case nonFiniteInput(path: String, index: Int)
+  case wrongLabels(path: String, found: [Int], batch: Int)
+  case wrongLabelType(path: String, found: String)
+  case labelOutOfRange(path: String, index: Int, label: Int, classes: Int)
   case gradientsNeedTraining
 
   public var isInputError: Bool { true }
 
   public var description: String {
     switch self {
+    case .unreadableArray(let path, let reason):
+      return "cannot read \(path) as a NumPy array: \(reason). Save it with numpy.save as float32 or float64 (input) or int64 (labels), in C order."
     case .wrongInputShape(let path, let found, let inputs):
-      return "\(path) has shape \(found); expected (time, batch, \(inputs)) float32 or float64 for this checkpoint's \(inputs) inputs."
-    case .wrongLabels(let path, let found, let batch, let classes):
-      return "\(path) has shape \(found); expected (\(batch),) int64 labels in 0..<\(classes)."
+      return "\(path) has shape \(found); expected (time, batch, \(inputs)) for this checkpoint's \(inputs) inputs."
+    case .wrongInputType(let path, let found):
+      return "\(path) holds \(found) values; expected float32 or float64. Convert it with x.astype(numpy.float32)."
+    case .emptyInput(let path):
+      return "\(path) has no time steps or no samples; expected at least one of each."
+    case .nonFiniteInput(let path, let index):
+      return "\(path) holds a NaN or infinite value at flat index \(index); the network needs finite input."
+    case .wrongLabels(let path, let found, let batch):
+      return "\(path) has shape \(found); expected (\(batch),), one label per sample of the input."
+    case .wrongLabelType(let path, let found):
+      return "\(path) holds \(found) values; expected int64 labels. Convert them with y.astype(numpy.int64)."
+    case .labelOutOfRange(let path, let index, let label, let classes):
+      return "\(path): label \(label) of sample \(index) is outside the checkpoint's classes 0 to \(classes - 1)."
     case .gradientsNeedTraining:
       return "--gradients differentiates the training-mode forward; add --mode train."
     }
@@ -44,23 +62,33 @@ public func runInference(
   var network = Network<Float>(config: config)
   try network.load(checkpoint, path: checkpointURL.path)
 
-  let input = try MappedNpy(inputURL)
-  guard input.shape.count == 3, input.shape[2] == config.inputs, input.element == .float32 || input.element == .float64 else {
+  let input = try mapArray(inputURL)
+  guard input.element == .float32 || input.element == .float64 else {
+    throw InferenceError.wrongInputType(path: inputURL.path, found: input.element.numpyName)
+  }
+  guard input.shape.count == 3, input.shape[2] == config.inputs else {
     throw InferenceError.wrongInputShape(path: inputURL.path, found: input.shape, inputs: config.inputs)
   }
   let (T, B) = (input.shape[0], input.shape[1])
+  guard T > 0, B > 0 else { throw InferenceError.emptyInput(path: inputURL.path) }
+  let values = input.doubles()
+  if let index = values.firstIndex(where: { !$0.isFinite }) {
+    throw InferenceError.nonFiniteInput(path: inputURL.path, index: index)
+  }
   var labels: [Int]?
   if let labelsURL {
-    let file = try MappedNpy(labelsURL)
-    let values = file.element == .int64 ? file.integers() : []
-    guard file.shape == [B], values.count == B, values.allSatisfy({ (0..<config.outputs).contains($0) }) else {
-      throw InferenceError.wrongLabels(path: labelsURL.path, found: file.shape, batch: B, classes: config.outputs)
+    let file = try mapArray(labelsURL)
+    guard file.element == .int64 else { throw InferenceError.wrongLabelType(path: labelsURL.path, found: file.element.numpyName) }
+    guard file.shape == [B] else { throw InferenceError.wrongLabels(path: labelsURL.path, found: file.shape, batch: B) }
+    let values = file.integers()
+    if let index = values.firstIndex(where: { !(0..<config.outputs).contains($0) }) {
+      throw InferenceError.labelOutOfRange(path: labelsURL.path, index: index, label: values[index], classes: config.outputs)
     }
     labels = values
   }
 
   var generator = SeededGenerator(seed: seed, stream: "dropout")
-  let pass = network.forward(input.doubles().map(Float.init), steps: T, batch: B, mode: mode, generator: &generator)
+  let pass = network.forward(values.map(Float.init), steps: T, batch: B, mode: mode, generator: &generator)
   var result = InferenceResult(output: pass.output, outputShape: [pass.steps, B, config.outputs])
   try Npy.write(pass.output, shape: result.outputShape, to: outputURL)
   if let labels {
@@ -79,4 +107,19 @@ public func runInference(
     }
   }
   return result
+}
+
+/// Maps a user's `.npy` file, turning the frames reader's errors into ones about this file.
+private func mapArray(_ url: URL) throws -> MappedNpy {
+  guard FileManager.default.fileExists(atPath: url.path) else {
+    throw InferenceError.unreadableArray(path: url.path, reason: "no such file")
+  }
+  do {
+    return try MappedNpy(url)
+  } catch let error as DatasetError {
+    if case .invalidFrames(_, let reason) = error {
+      throw InferenceError.unreadableArray(path: url.path, reason: reason)
+    }
+    throw error
+  }
 }

@@ -8,6 +8,7 @@ public enum CheckpointError: ReportableError {
   case wrongShape(path: String, name: String, expected: [Int], found: [Int])
   case unsupportedType(path: String, name: String, dtype: String)
   case unwritable(path: String, reason: String)
+  case otherSettings(path: String, saved: String, requested: String)
 
   public var isInputError: Bool {
     if case .unwritable = self { return false }
@@ -28,6 +29,8 @@ public enum CheckpointError: ReportableError {
       return "\(path): tensor '\(name)' has dtype \(dtype); expected F32, F64 or I64."
     case .unwritable(let path, let reason):
       return "cannot write \(path): \(reason)."
+    case .otherSettings(let path, let saved, let requested):
+      return "\(path) was saved by a run with other settings (saved \(saved), requested \(requested)). Give the saved settings to continue it, or choose another output folder."
     }
   }
 }

@@ -198,6 +198,8 @@ extension Trainer {
   public static let checkpointFile = "checkpoint.safetensors"
   public static let optimiserFile = "optimiser.safetensors"
   public static let metricsFile = "metrics.json"
+  /// The checkpoint metadata key holding the `TrainingSettings` of the run as JSON.
+  public static let settingsMetadataKey = "dcls_delays.training"
 
   /// Writes the network, the optimiser state and the metrics into `folder`, each file under a
   /// temporary name first. The metrics file is written last, so it marks the epoch as complete.
@@ -205,6 +207,9 @@ extension Trainer {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     var checkpoint = network.stateDictionary()
     checkpoint.metadata["dcls_delays.epochs_done"] = String(epochsDone)
+    if let json = try? JSONEncoder.sorted.encode(settings) {
+      checkpoint.metadata[Self.settingsMetadataKey] = String(decoding: json, as: UTF8.self)
+    }
     try checkpoint.write(to: folder.appendingPathComponent(Self.checkpointFile))
     var state = SafeTensors()
     for (name, optimiser) in [("weights", weightOptimiser), ("positions", positionOptimiser)] {
@@ -246,6 +251,15 @@ extension Trainer {
       throw CheckpointError.malformed(path: metricsURL.path, reason: "not a list of epoch metrics (\(error))")
     }
     let checkpoint = try SafeTensors.read(checkpointURL)
+    // A run continues only with the settings it started with; anything else would mix two runs.
+    let savedConfig = try Network<Float>.config(of: checkpoint, path: checkpointURL.path)
+    if savedConfig != config {
+      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: describe(savedConfig), requested: describe(config))
+    }
+    if let text = checkpoint.metadata[settingsMetadataKey],
+       let saved = try? JSONDecoder().decode(TrainingSettings.self, from: Data(text.utf8)), saved != settings {
+      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: describe(saved), requested: describe(settings))
+    }
     let state = try SafeTensors.read(optimiserURL)
     let epochs = metrics.count
     // The three files are renamed one after the other; a save cut between them is not resumed.
@@ -272,4 +286,9 @@ extension Trainer {
     trainer.epochsDone = epochs
     return trainer
   }
+}
+
+/// Returns a short description of settings for error messages: the JSON with sorted keys.
+private func describe<T: Encodable>(_ value: T) -> String {
+  (try? JSONEncoder.sorted.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
 }

@@ -13,6 +13,8 @@ struct Arguments {
   private var options: [String: String] = [:]
   private var flags: Set<String> = []
   private var consumed: Set<String> = []
+  /// An option given last with no value after it; an error once it is known whether it exists.
+  private var dangling: String?
   /// Bare words in order, after the subcommand name.
   private(set) var positional: [String] = []
   let command: String
@@ -35,7 +37,9 @@ struct Arguments {
           flags.insert(name)
         } else {
           guard index + 1 < words.count else {
-            throw UsageError(message: "option --\(name) needs a value. Run 'dcls-delays help' for usage.")
+            dangling = name
+            index += 1
+            continue
           }
           name = name.isEmpty ? "--" : name
           options[name] = words[index + 1]
@@ -57,6 +61,7 @@ struct Arguments {
   /// Returns the value of `--name`, or throws an error naming the option when it was not given.
   mutating func required(_ name: String) throws -> String {
     guard let value = string(name) else {
+      if dangling == name { throw UsageError(message: "option --\(name) needs a value. Run 'dcls-delays help' for usage.") }
       throw UsageError(message: "missing required option --\(name). Run 'dcls-delays help' for usage.")
     }
     return value
@@ -88,6 +93,11 @@ struct Arguments {
 
   /// Rejects options that no accessor asked for, so a misspelt option is an error, not ignored.
   func rejectUnknown() throws {
+    if let dangling {
+      throw UsageError(message: consumed.contains(dangling)
+        ? "option --\(dangling) needs a value. Run 'dcls-delays help' for usage."
+        : "unknown option --\(dangling). Run 'dcls-delays help' for usage.")
+    }
     let unknown = Set(options.keys).union(flags).subtracting(consumed).sorted()
     if let first = unknown.first {
       throw UsageError(message: "unknown option --\(first). Run 'dcls-delays help' for usage.")

@@ -19,6 +19,10 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
   }
   try arguments.rejectUnknown()
   guard repeats > 0 else { throw UsageError(message: "--repeats must be positive, got \(repeats).") }
+  guard threads > 0 else { throw UsageError(message: "--threads must be positive, got \(threads).") }
+  if let only, only != "SHD", only != "SSC" {
+    throw UsageError(message: "--only expects SHD or SSC, got '\(only)'.")
+  }
   setBLASThreads(threads)
   if !skipData {
     print("data preparation benchmark:")

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import Reports
 import SpikingNetwork
 
 /// `dcls-delays train`: trains one network on prepared frames outside any pipeline, saving the
@@ -8,7 +9,9 @@ import SpikingNetwork
 let trainCommand = Command(usage: """
   train --frames DIR --output DIR [--variant none|fixed|learned] [--layers L] [--hidden H]
                [--taps K] [--delays n] [--dropout P] [--tau-ms MS] [--epochs E] [--batch B] [--seed S]
-               train one network on a prepared frames folder (DIR/train, DIR/test, optional DIR/valid)
+               train one network on a prepared frames folder (DIR/train, DIR/test, optional DIR/valid);
+               the defaults are the paper's SHD settings (2 x 256, 25 taps, n 1, dropout 0.4,
+               tau 10.05 ms, 150 epochs, batch 256, seed 0, learned delays)
   """) { arguments in
   let frames = URL(fileURLWithPath: try arguments.required("frames"), isDirectory: true)
   let output = URL(fileURLWithPath: try arguments.required("output"), isDirectory: true)
@@ -33,6 +36,10 @@ let trainCommand = Command(usage: """
   guard (0..<1).contains(dropout) else { throw UsageError(message: "--dropout must be in [0, 1), got \(dropout).") }
   guard tauMs > 10 else { throw UsageError(message: "--tau-ms must exceed the 10 ms time step, got \(tauMs).") }
 
+  var isFolder: ObjCBool = false
+  if FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), !isFolder.boolValue {
+    throw UsageError(message: "--output \(output.path) is a file; give a folder (new, or one a previous train run wrote).")
+  }
   let train = try FrameSplit(folder: frames.appendingPathComponent("train"))
   let test = try FrameSplit(folder: frames.appendingPathComponent("test"))
   let validFolder = frames.appendingPathComponent("valid")
@@ -43,12 +50,20 @@ let trainCommand = Command(usage: """
   let settings = TrainingSettings(epochs: epochs, batchSize: batch, seed: UInt64(seed))
   var trainer = try Trainer.resume(from: output, config: config, settings: settings) ?? Trainer(config: config, settings: settings)
   print("""
-    train: \(variant.rawValue) delays, \(layers) x \(hidden), \(config.inputs) inputs, \(config.outputs) classes, \
+    train: \(variant == .none ? "no" : variant.rawValue) delays, \(layers) x \(hidden), \(config.inputs) inputs, \(config.outputs) classes, \
     taps \(taps), n \(delays), tau \(tauMs) ms, dropout \(dropout)
            \(trainer.network.parameterCount) parameters; \(train.count) training, \(test.count) test\
     \(valid.map { ", \($0.count) validation" } ?? "") samples; epochs \(epochs), batch \(batch), seed \(seed)
     """)
   if trainer.epochsDone > 0 { print("train: resuming after epoch \(trainer.epochsDone) from \(output.path)") }
+  // run.json makes the output folder a run that `dcls-delays report` can read.
+  try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+  let runSettings = RunSettings(
+    dataset: train.info.dataset, input: InputKind(rawValue: train.info.preprocessing) ?? .mel, seed: UInt64(seed),
+    network: config, epochsPlanned: epochs, hasValidationSplit: valid != nil)
+  let encoder = JSONEncoder.sorted
+  encoder.outputFormatting.insert(.prettyPrinted)
+  try encoder.encode(runSettings).write(to: output.appendingPathComponent("run.json"), options: .atomic)
   while trainer.epochsDone < epochs {
     trainer.runEpoch(train: FrameBatches(train), valid: valid.map(FrameBatches.init), test: FrameBatches(test)) { print($0) }
     try trainer.save(to: output)

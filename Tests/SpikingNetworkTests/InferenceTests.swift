@@ -78,8 +78,29 @@ final class InferenceTests: XCTestCase {
     try Npy.write([Float](repeating: 0, count: 2 * 3 * 7), shape: [2, 3, 7], to: input)
     XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
                                           mode: .evaluation, seed: 0)) { error in
-      XCTAssertEqual("\(error)", "\(input.path) has shape [2, 3, 7]; expected (time, batch, 6) float32 or float64 for this checkpoint's 6 inputs.")
+      XCTAssertEqual("\(error)", "\(input.path) has shape [2, 3, 7]; expected (time, batch, 6) for this checkpoint's 6 inputs.")
     }
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("y.npy").path))
+  }
+
+  func testNonFiniteInputIsRejected() throws {
+    let (_, checkpoint, _, _) = try prepare("none", prefix: "init.")
+    let input = folder.appendingPathComponent("nan.npy")
+    var values = [Float](repeating: 0, count: 2 * 3 * 6)
+    values[4] = .nan
+    try Npy.write(values, shape: [2, 3, 6], to: input)
+    XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
+                                          mode: .evaluation, seed: 0)) { error in
+      XCTAssertEqual("\(error)", "\(input.path) holds a NaN or infinite value at flat index 4; the network needs finite input.")
+    }
+  }
+
+  func testMissingInputNamesTheFile() throws {
+    let (_, checkpoint, _, _) = try prepare("none", prefix: "init.")
+    let input = folder.appendingPathComponent("absent.npy")
+    XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
+                                          mode: .evaluation, seed: 0)) { error in
+      XCTAssertEqual("\(error)", "cannot read \(input.path) as a NumPy array: no such file. Save it with numpy.save as float32 or float64 (input) or int64 (labels), in C order.")
+    }
   }
 }

@@ -94,4 +94,14 @@ final class TrainerTests: XCTestCase {
       XCTAssertEqual("\(error)", "\(url.path) is not a valid safetensors file: header length 16 exceeds the file size 9. Regenerate it, or delete it so that its stage runs again.")
     }
   }
+
+  func testResumeWithOtherSeedIsRejected() throws {
+    let folder = try temporaryFolder()
+    _ = try train(epochs: 1, seed: 3, into: folder)
+    let other = TrainingSettings(epochs: 4, batchSize: 8, seed: 4)
+    XCTAssertThrowsError(try Trainer.resume(from: folder, config: config, settings: other)) { error in
+      XCTAssertTrue("\(error)".hasSuffix("Give the saved settings to continue it, or choose another output folder."), "\(error)")
+      XCTAssertTrue("\(error)".contains("\"seed\":3"), "\(error)")
+    }
+  }
 }
