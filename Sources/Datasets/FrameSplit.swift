@@ -169,7 +169,7 @@ public final class FrameSplitWriter {
     try? fileManager.removeItem(at: temporary)
     try fileManager.createFolder(temporary)
     let framesURL = temporary.appendingPathComponent(FrameFiles.frames)
-    fileManager.createFile(atPath: framesURL.path, contents: Npy.header(element: element, shape: [0, description.channels]))
+    _ = fileManager.createFile(atPath: framesURL.path, contents: Npy.header(element: element, shape: [0, description.channels]))
     guard let handle = FileHandle(forWritingAtPath: framesURL.path) else {
       throw DatasetError.ioFailed(path: framesURL.path, reason: "cannot open for writing")
     }

@@ -21,7 +21,8 @@ final class CommittedResultsTests: XCTestCase {
   }
 
   func testDefaultPipelineResultsAreCommitted() throws {
-    XCTAssertTrue(try resultFolders().contains { $0.lastPathComponent == "fsdd" })
+    XCTAssertTrue(try resultFolders().contains { $0.lastPathComponent == "fsdd" },
+                  "results/fsdd/ with pipeline.lock.json and runs/ is missing; run make reproduce and commit results/fsdd")
   }
 
   func testPublishedFilesMatchLock() throws {
