@@ -10,11 +10,12 @@ do for [format in "png svg"] {
   set output "curves-fsdd-mel-2x128-n1-k25.".format
   reset
   set multiplot layout 1,2 title "FSDD, mel input, 2x128, n=1, K=25: mean over seeds, band ±1 sample standard deviation"
-  set xlabel "epoch"
+  set xlabel "epoch" offset 0, 0.5
   set xtics 3
   set grid
   set key outside bottom center horizontal maxcols 3
   set ylabel "loss"
+  set yrange [0:*]
   plot "curves-fsdd-mel-2x128-n1-k25.dat" index 0 using 1:($3-$4):($3+$4) with filledcurves fillstyle transparent solid 0.15 noborder linecolor rgb "#7f7f7f" notitle, \
        "curves-fsdd-mel-2x128-n1-k25.dat" index 0 using 1:3 with lines linewidth 2 dashtype 1 linecolor rgb "#7f7f7f" title "no delay, train", \
        "curves-fsdd-mel-2x128-n1-k25.dat" index 0 using 1:($5-$6):($5+$6) with filledcurves fillstyle transparent solid 0.15 noborder linecolor rgb "#7f7f7f" notitle, \

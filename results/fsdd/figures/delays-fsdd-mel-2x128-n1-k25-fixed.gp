@@ -16,6 +16,8 @@ do for [format in "png svg"] {
   set xrange [-1:25]
   set xlabel "delay (time steps)"
   set ylabel "weight-position pairs"
+  set yrange [0:*]
+  set offsets 0, 0, graph 0.25, 0
   set key top right
   set title "synapse layer 1"
   plot "delays-fsdd-mel-2x128-n1-k25-fixed.dat" index 0 using 1:2 with boxes fillstyle empty linecolor rgb "#404040" title "initialisation", \

@@ -1,0 +1,33 @@
+# SPIKING-FSDD, legacy input, 2x128, n=1, K=25, fixed random delays: delays of 3 runs
+# Renders delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.png and delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.svg from delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat; run `gnuplot delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.gp` in this folder.
+set encoding utf8
+do for [format in "png svg"] {
+  if (format eq "png") {
+    set terminal pngcairo size 1080,400 noenhanced font "sans,10"
+  } else {
+    set terminal svg size 1080,400 noenhanced font "sans,10" background rgb "white"
+  }
+  set output "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.".format
+  reset
+  set multiplot layout 1,3 title "SPIKING-FSDD, legacy input, 2x128, n=1, K=25, fixed random delays: delays of 3 runs"
+  set grid ytics
+  set style fill solid 0.5 border
+  set boxwidth 0.8
+  set xrange [-1:25]
+  set xlabel "delay (time steps)"
+  set ylabel "weight-position pairs"
+  set yrange [0:*]
+  set offsets 0, 0, graph 0.25, 0
+  set key top right
+  set title "synapse layer 1"
+  plot "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 0 using 1:2 with boxes fillstyle empty linecolor rgb "#404040" title "initialisation", \
+       "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 0 using 1:3 with boxes fillstyle transparent solid 0.5 linecolor rgb "#1f77b4" title "end of training"
+  set title "synapse layer 2"
+  plot "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 1 using 1:2 with boxes fillstyle empty linecolor rgb "#404040" title "initialisation", \
+       "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 1 using 1:3 with boxes fillstyle transparent solid 0.5 linecolor rgb "#1f77b4" title "end of training"
+  set title "synapse layer 3"
+  plot "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 2 using 1:2 with boxes fillstyle empty linecolor rgb "#404040" title "initialisation", \
+       "delays-spiking-fsdd-legacy-2x128-n1-k25-fixed.dat" index 2 using 1:3 with boxes fillstyle transparent solid 0.5 linecolor rgb "#1f77b4" title "end of training"
+  unset multiplot
+  set output
+}
