@@ -23,7 +23,7 @@ status: build
 
 test:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 bench: build
 	$(TOOL) bench
