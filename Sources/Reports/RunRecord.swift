@@ -14,7 +14,7 @@ import SpikingNetwork
 // A training stage writes run.json when it plans the run and rewrites metrics.json after each
 // epoch, so a report rendered mid-pipeline shows finished, partial and missing runs.
 
-/// How a run's input frames were made.
+/// The preprocessing that made a run's input frames.
 public enum InputKind: String, Codable, Sendable, CaseIterable {
   /// Spike events binned the way the paper's code did (frames start at the first unbinned event).
   case legacy
@@ -100,7 +100,7 @@ public struct InputSample: Codable, Equatable, Sendable {
   }
 }
 
-/// A run as the report sees it: its settings, the epochs it finished and its optional sample.
+/// A run as the report reads it: its settings, the epochs it finished and its optional sample.
 public struct RunRecord: Equatable, Sendable {
   /// Folder name (or any short identifier) shown in the report's run list.
   public var name: String

@@ -1,6 +1,6 @@
 import SpikingNetwork
 
-/// How the reported epoch of a run is chosen.
+/// The rule that chooses the reported epoch of a run.
 public enum SelectionRule: String, Sendable {
   /// The epoch of highest test accuracy: what the paper's code does on datasets without a
   /// validation split (SHD). It selects on the test set, so it overstates the accuracy a fresh

@@ -63,7 +63,7 @@ struct Biquad: Equatable {
     return Biquad(b0: alpha / a0, b1: 0, b2: -alpha / a0, a1: -2 * cos(w0) / a0, a2: (1 - alpha) / a0)
   }
 
-  /// The magnitude of the frequency response at `frequency` hertz.
+  /// Returns the magnitude of the frequency response at `frequency` hertz.
   func magnitude(at frequency: Double, sampleRate: Double) -> Double {
     let w = 2 * Double.pi * frequency / sampleRate
     // H(e^{jw}) = (b0 + b1 e^{-jw} + b2 e^{-2jw}) / (1 + a1 e^{-jw} + a2 e^{-2jw})
@@ -135,7 +135,7 @@ struct BasilarMembraneFilterBank {
     }
   }
 
-  /// The magnitude response of `channel`'s cascade at `frequency` hertz.
+  /// Returns the magnitude response of `channel`'s cascade at `frequency` hertz.
   func magnitude(channel: Int, at frequency: Double) -> Double {
     let single = sections[channel - activeChannels.lowerBound].magnitude(at: frequency, sampleRate: sampleRate)
     return single * single
