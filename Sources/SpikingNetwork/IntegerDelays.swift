@@ -100,15 +100,28 @@ extension IntegerDelays {
     let rounded = roundUp(outputSteps, block)
     precondition(stride >= rounded + taps - 1 && outputStride >= outputOffset + rounded,
                  "IntegerDelays: strides \(stride) and \(outputStride) too short for \(outputSteps) steps")
-    tap.withUnsafeBufferPointer { taps in
+    // Each weight's first input value as one offset from the start of a sample's rows (channel
+    // row plus tap), so the inner loop does no index arithmetic beyond an addition.
+    var offsets = [Int](repeating: 0, count: O * I * n)
+    for o in 0..<O {
+      for i in 0..<I {
+        for j in 0..<n {
+          let e = (o * I + i) * n + j
+          offsets[e] = i * stride + tap[e]
+        }
+      }
+    }
+    offsets.withUnsafeBufferPointer { offsetBuffer in
       value.withUnsafeBufferPointer { values in
-        let (tapBase, valueBase) = (taps.baseAddress!, values.baseAddress!)
+        let (offsetBase, valueBase) = (offsetBuffer.baseAddress!, values.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: B) { b in
           // For one block of steps, the input rows of a group of `channelGroup` channels stay in
           // the L1 cache while every output sums over them; the partial sums wait in `output`.
           // The sums still run over the channels in order, so the result does not change.
+          let sample = input + b * I * stride
           var start = 0
           while start < rounded {
+            let origin = sample + start
             var firstChannel = 0
             while firstChannel < I {
               let lastChannel = min(I, firstChannel + channelGroup)
@@ -120,16 +133,13 @@ extension IntegerDelays {
                   low = target.loadUnaligned(as: SIMD16<R>.self)
                   high = target.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self)
                 }
-                var e = (o * I + firstChannel) * n
-                for i in firstChannel..<lastChannel {
-                  let channel = input + (b * I + i) * stride + start
-                  for _ in 0..<n {
-                    let source = UnsafeRawPointer(channel + tapBase[e])
-                    let weight = SIMD16<R>(repeating: valueBase[e])
-                    low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
-                    high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
-                    e += 1
-                  }
+                let first = (o * I + firstChannel) * n
+                let last = (o * I + lastChannel) * n
+                for e in first..<last {
+                  let source = UnsafeRawPointer(origin + offsetBase[e])
+                  let weight = SIMD16<R>(repeating: valueBase[e])
+                  low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
+                  high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
                 }
                 target.storeBytes(of: low, as: SIMD16<R>.self)
                 target.storeBytes(of: high, toByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self)
