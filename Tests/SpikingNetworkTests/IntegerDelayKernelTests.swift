@@ -54,7 +54,8 @@ final class IntegerDelayKernelTests: XCTestCase {
 
   func testBatchMajorEvaluationMatchesTimeMajorPath() {
     for variant in [DelayVariant.fixed, .learned] {
-      let config = NetworkConfig(variant: variant, inputs: 5, hidden: 7, hiddenLayers: 2, outputs: 3, taps: 9,
+      // 11 hidden channels: one group of eight SIMD lanes and three channels on their own.
+      let config = NetworkConfig(variant: variant, inputs: 5, hidden: 11, hiddenLayers: 2, outputs: 3, taps: 9,
                                  delaysPerSynapse: 2, tau: 1.5, dropout: 0.2)
       var network = Network<Float>(config: config)
       var generator = SeededGenerator(seed: 45)
