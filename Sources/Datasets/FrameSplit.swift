@@ -106,7 +106,7 @@ public final class FrameSplit: @unchecked Sendable {
   public var classCount: Int { info.classCount }
   public var classNames: [String] { info.classNames }
 
-  /// The number of frames of sample `index`.
+  /// Returns the number of frames of sample `index`.
   public func length(of index: Int) -> Int { offsets[index + 1] - offsets[index] }
 
   /// Copies the frames of sample `index` as Float, `(length, C)` row-major, into `destination`
@@ -132,7 +132,7 @@ public final class FrameSplit: @unchecked Sendable {
     }
   }
 
-  /// The frames of sample `index`, `(length, C)` row-major.
+  /// Returns the frames of sample `index`, `(length, C)` row-major.
   public func frames(of index: Int) -> [Float] {
     let length = length(of: index)
     return [Float](unsafeUninitializedCapacity: length * channels) { buffer, initialized in

@@ -119,7 +119,7 @@ public enum DatasetName: String, Codable, Sendable, CaseIterable {
   public var selectionSplit: Split { self == .ssc || self == .gsc ? .validation : .test }
 
   /// The settings of the reference's configuration for this dataset. FSDD has no reference
-  /// configuration and takes the GSC settings, since both are mel frames of 1 s of audio;
+  /// configuration and takes the GSC settings, since both are mel frames of 1 s of audio.
   /// spiking-fsdd takes the SHD settings, since both are cochlear spike trains of spoken digits.
   public var defaultNetwork: NetworkSettings {
     switch self {

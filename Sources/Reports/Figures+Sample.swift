@@ -10,7 +10,7 @@ func inputSampleFigure(run: RunRecord, sample: InputSample) -> Figure {
 }
 
 /// Renders one input sample as `sample-DATASET-INPUT` (PNG, SVG, `.gp`, `.dat`) into `folder`, for
-/// `dcls-delays data inspect`; `source` says where the sample comes from in the title.
+/// `dcls-delays data inspect`; `source` names the origin of the sample in the title.
 @discardableResult
 public func renderInputSample(
   dataset: String, input: InputKind, source: String, sample: InputSample, into folder: URL, program: String = "gnuplot"

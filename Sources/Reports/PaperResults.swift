@@ -33,7 +33,7 @@ public struct PaperResult: Equatable, Sendable {
     self.epochs = epochs
   }
 
-  /// Whether `network`, trained with learned delays, is the network of this result.
+  /// Returns whether `network`, trained with learned delays, is the network of this result.
   public func matches(dataset name: String, network: NetworkConfig) -> Bool {
     name == dataset && network.variant == .learned && network.hiddenLayers == hiddenLayers
       && network.hidden == hidden && network.delaysPerSynapse == delaysPerSynapse
@@ -44,7 +44,7 @@ public struct PaperResult: Equatable, Sendable {
     "I. Hammouamri, I. Khalfaoui-Hassani, T. Masquelier, \"Learning Delays in Spiking Neural Networks using Dilated Convolutions with Learnable Spacings\", ICLR 2024, arXiv:2306.17670"
 
   /// Top-1 test accuracy of learned delays as the paper reports it (mean +- spread over seeds).
-  /// The list holds no numbers for the `none` and `fixed` variants of the paper's ablation.
+  /// The list contains no numbers for the `none` and `fixed` variants of the paper's ablation.
   public static let published: [PaperResult] = [
     PaperResult(dataset: "shd", hiddenLayers: 2, hidden: 256, delaysPerSynapse: 1, parametersText: "0.2 M", accuracy: 95.07, spread: 0.24, epochs: 150),
     PaperResult(dataset: "ssc", hiddenLayers: 2, hidden: 512, delaysPerSynapse: 2, parametersText: "1.4 M", accuracy: 80.16, spread: 0.09, epochs: 60),

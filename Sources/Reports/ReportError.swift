@@ -1,7 +1,7 @@
 import Datasets
 import Foundation
 
-/// What can go wrong while loading runs or rendering a report.
+/// The errors of loading runs and rendering a report.
 public enum ReportError: ReportableError, Equatable {
   /// A path given as a run or a folder of runs does not exist.
   case pathMissing(path: String)
@@ -11,7 +11,7 @@ public enum ReportError: ReportableError, Equatable {
   case invalidFile(path: String, reason: String)
   /// A run's files decode but contradict each other or the network settings.
   case invalidRun(folder: String, reason: String)
-  /// None of the given paths holds a run.
+  /// None of the given paths contains a run.
   case noRuns(paths: [String])
   /// The gnuplot program could not be started.
   case gnuplotMissing(program: String)

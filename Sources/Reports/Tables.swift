@@ -53,7 +53,7 @@ func meanWithSpread(_ fractions: [Double]) -> String {
   return "\(percent(average)) (1 run)"
 }
 
-/// The accuracy table: one row per dataset, network and variant.
+/// Builds the accuracy table: one row per dataset, network and variant.
 ///
 /// Accuracies are in percent: the selected epoch's test accuracy of each run, as mean +- sample
 /// standard deviation over the runs that finished at least one epoch.
@@ -88,7 +88,7 @@ private func epochRange(_ counts: [Int]) -> String {
   return low == high ? "\(low)" : "\(low)-\(high)"
 }
 
-/// The accuracy table as CSV with raw numbers: accuracies in percent with four decimals, counts
+/// Builds the accuracy table as CSV with raw numbers: accuracies in percent with four decimals, counts
 /// as plain integers, and empty cells where a value does not exist.
 public func accuracyCSV(_ groups: [RunGroup]) -> Table {
   let header = [
@@ -116,7 +116,7 @@ public func accuracyCSV(_ groups: [RunGroup]) -> Table {
   return Table(header: header, rows: rows)
 }
 
-/// One row per run, finished or not, in group order.
+/// Builds the run table: one row per run, finished or not, in group order.
 public func runTable(_ groups: [RunGroup]) -> Table {
   let header = [
     "run", "dataset", "input", "network", "variant", "seed", "epochs", "selected epoch",

@@ -1,7 +1,7 @@
 /// Batch normalisation of each of H channels over all `T x B` values of a batch.
 ///
 /// Training uses the batch's mean and biased variance and updates running statistics with
-/// momentum 0.1 (the running variance takes the unbiased estimate); evaluation uses the running
+/// momentum 0.1, the running variance taking the unbiased estimate. Evaluation uses the running
 /// statistics. eps is 1e-5. Shapes: input and output `(T, B, H)`, viewed as `(N = T B, H)`.
 public struct BatchNorm<R: Real> {
   public let channels: Int
@@ -28,7 +28,7 @@ public struct BatchNorm<R: Real> {
   }
 }
 
-/// What the training forward of `BatchNorm` keeps for its backward.
+/// The state the training forward of `BatchNorm` keeps for its backward.
 public struct BatchNormCache<R: Real> {
   /// The normalised input `(x - mean) / sqrt(var + eps)`, `(N, H)`.
   var normalised: [R]

@@ -116,7 +116,7 @@ extension IntegerDelays {
         let (offsetBase, valueBase) = (offsetBuffer.baseAddress!, values.baseAddress!)
         DispatchQueue.concurrentPerform(iterations: B) { b in
           // For one block of steps, the input rows of a group of `channelGroup` channels stay in
-          // the L1 cache while every output sums over them; the partial sums wait in `output`.
+          // the L1 cache while every output sums over them, and the partial sums wait in `output`.
           // The sums still run over the channels in order, so the result does not change.
           let sample = input + b * I * stride
           var start = 0

@@ -1,5 +1,5 @@
-/// The reference's loss: the softmax of the readout at each step, summed over time, is the score
-/// `m[b, c]`; the loss is the cross-entropy of `log_softmax(m)` with the label, averaged over the
+/// The reference's loss. The softmax of the readout at each step, summed over time, is the score
+/// `m[b, c]`. The loss is the cross-entropy of `log_softmax(m)` with the label, averaged over the
 /// batch, and the prediction is `argmax_c m[b, c]`. Output shape `(T, B, C)`.
 public struct SumOfSoftmaxLoss<R: Real> {
   /// The batch's mean loss.

@@ -62,7 +62,7 @@ public struct NetworkConfig: Codable, Equatable, Sendable {
   }
 }
 
-/// What one training epoch measured. One JSON object per epoch in a run's `metrics.json`.
+/// The measurements of one training epoch. One JSON object per epoch in a run's `metrics.json`.
 public struct EpochMetrics: Codable, Equatable, Sendable {
   /// Epoch number, starting at 1.
   public var epoch: Int

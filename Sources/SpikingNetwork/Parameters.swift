@@ -1,4 +1,4 @@
-/// Which optimiser settings a parameter trains with.
+/// The optimiser settings a parameter trains with.
 public enum ParameterGroup: Sendable {
   /// Synapse weights: Adam with weight decay, `OneCycleLR`.
   case weights

@@ -18,7 +18,7 @@ public enum CheckpointError: ReportableError {
   public var description: String {
     switch self {
     case .unreadable(let path, let reason):
-      return "cannot read \(path): \(reason). Check the path and the file's permissions."
+      return "cannot read \(path): \(trimmed(reason)). Check the path and the file's permissions."
     case .malformed(let path, let reason):
       return "\(path) is not a valid safetensors file: \(reason). Regenerate it, or delete it so that its stage runs again."
     case .missingTensor(let path, let name):
@@ -28,11 +28,19 @@ public enum CheckpointError: ReportableError {
     case .unsupportedType(let path, let name, let dtype):
       return "\(path): tensor '\(name)' has dtype \(dtype); expected F32, F64 or I64."
     case .unwritable(let path, let reason):
-      return "cannot write \(path): \(reason)."
+      return "cannot write \(path): \(trimmed(reason))."
     case .otherSettings(let path, let saved, let requested):
       return "\(path) was saved by a run with other settings (saved \(saved), requested \(requested)). Give the saved settings to continue it, or choose another output folder."
     }
   }
+}
+
+/// Drops the full stops that Foundation ends its error descriptions with, so a message that
+/// quotes one ends with a single full stop.
+private func trimmed(_ reason: String) -> String {
+  var text = reason
+  while text.hasSuffix(".") { text.removeLast() }
+  return text
 }
 
 /// A file in the safetensors format: an 8-byte little-endian header length, a JSON header naming
