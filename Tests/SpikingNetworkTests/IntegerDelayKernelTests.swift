@@ -54,18 +54,31 @@ final class IntegerDelayKernelTests: XCTestCase {
 
   func testBatchMajorEvaluationMatchesTimeMajorPath() {
     for variant in [DelayVariant.fixed, .learned] {
-      // 11 hidden channels: one group of eight SIMD lanes and three channels on their own.
-      let config = NetworkConfig(variant: variant, inputs: 5, hidden: 11, hiddenLayers: 2, outputs: 3, taps: 9,
-                                 delaysPerSynapse: 2, tau: 1.5, dropout: 0.2)
-      var network = Network<Float>(config: config)
-      var generator = SeededGenerator(seed: 45)
-      network.initialise(using: &generator)
-      let (T, B) = (23, 3)
-      let input = randomValues(T * B * 5, seed: 46).map { Float(abs($0) * 3) }
-      let batchMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator)
-      let timeMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator, recordModules: true)
-      XCTAssertEqual(batchMajor.steps, timeMajor.steps)
-      XCTAssertEqual(batchMajor.output, timeMajor.output, "\(variant)")
+      for batchNorm in [true, false] {
+        // 19 hidden channels: two tiles of eight SIMD lanes and three channels on their own; 23
+        // steps end inside a tile.
+        let config = NetworkConfig(variant: variant, inputs: 5, hidden: 19, hiddenLayers: 2, outputs: 3, taps: 9,
+                                   delaysPerSynapse: 2, tau: 1.5, batchNorm: batchNorm, dropout: 0.2)
+        var network = Network<Float>(config: config)
+        var generator = SeededGenerator(seed: 45)
+        network.initialise(using: &generator)
+        for layer in network.norms.indices {
+          network.norms[layer].runningMean = randomValues(19, seed: 47 + UInt64(layer)).map { Float($0 * 0.3) }
+          network.norms[layer].runningVariance = randomValues(19, seed: 49 + UInt64(layer)).map { Float(0.5 + abs($0)) }
+        }
+        let (T, B) = (23, 3)
+        let input = randomValues(T * B * 5, seed: 46).map { Float(abs($0) * 3) }
+        let batchMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator)
+        let timeMajor = network.forward(input, steps: T, batch: B, mode: .evaluation, generator: &generator, recordModules: true)
+        XCTAssertEqual(batchMajor.steps, timeMajor.steps)
+        XCTAssertEqual(batchMajor.output, timeMajor.output, "\(variant), batch norm \(batchNorm)")
+        // The comparison means something only if the last hidden layer both fires and stays silent.
+        let lastSpikes = timeMajor.moduleOutputs[batchNorm ? 6 : 4] ?? []
+        let fired = lastSpikes.filter { $0 == 1 }.count
+        XCTAssertGreaterThan(fired, 0, "\(variant), batch norm \(batchNorm)")
+        XCTAssertLessThan(fired, lastSpikes.count, "\(variant), batch norm \(batchNorm)")
+      }
     }
   }
+
 }
