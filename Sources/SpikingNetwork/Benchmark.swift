@@ -32,9 +32,10 @@ public enum EngineBenchmark {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 
-  /// Seconds of `body`, once for warm-up and then `repeats` times; returns the median.
-  static func time(repeats: Int, _ body: () -> Void) -> Double {
-    body()
+  /// Seconds of `body`, once for warm-up (unless `warmUp` is false) and then `repeats` times;
+  /// returns the median.
+  static func time(repeats: Int, warmUp: Bool = true, _ body: () -> Void) -> Double {
+    if warmUp { body() }
     var samples: [Double] = []
     for _ in 0..<repeats {
       let start = DispatchTime.now().uptimeNanoseconds
@@ -88,22 +89,61 @@ public enum EngineBenchmark {
     return Double(usage.ru_maxrss) / 1024
   }
 
+  /// One row of the benchmark table.
+  public struct Result: Sendable {
+    public var trainSeconds: Double
+    public var trainGFLOPs: Double
+    /// Evaluation with every product computed. For a delay model that means every input channel
+    /// over every run of steps, silent or not: the cost whatever the network's activity.
+    public var evalSeconds: Double
+    public var evalGFLOPs: Double
+    /// Evaluation of a delay model as `dcls-delays` runs it, leaving out the input channels that
+    /// are silent over a run of steps. Its time depends on the hidden activity. `nil` without
+    /// delays.
+    public var skippingEvalSeconds: Double?
+    /// The fraction of hidden-neuron steps with a spike in the evaluated batch.
+    public var hiddenSpikeDensity: Double
+  }
+
   /// Times training and evaluation batches of `testCase`; returns one table row.
-  public static func run(_ testCase: Case, repeats: Int) -> (trainSeconds: Double, evalSeconds: Double, trainGFLOPs: Double, evalGFLOPs: Double) {
+  public static func run(_ testCase: Case, repeats: Int) -> Result {
     let settings = TrainingSettings(epochs: 10, batchSize: testCase.batch, seed: 1)
     var trainer = Trainer(config: testCase.config, settings: settings)
     let data = SyntheticBatches(samples: testCase.batch, steps: testCase.steps, channels: testCase.config.inputs,
                                 classes: testCase.config.outputs, density: testCase.density, seed: 2)
     let batch = data.batches(size: testCase.batch, shuffleSeed: nil).next()!
     var generator = SeededGenerator(seed: 3)
-    let trainSeconds = time(repeats: repeats) { _ = trainer.trainBatch(batch, generator: &generator) }
+    // The warm-up batch. Evaluation times the network it leaves, so the hidden activity does not
+    // depend on the number of repeats.
+    _ = trainer.trainBatch(batch, generator: &generator)
     var network = trainer.network
-    let evalSeconds = time(repeats: repeats) {
-      _ = network.forward(batch.inputs, steps: batch.steps, batch: batch.batchSize, mode: .evaluation, generator: &generator)
+    let trainSeconds = time(repeats: repeats, warmUp: false) { _ = trainer.trainBatch(batch, generator: &generator) }
+    var evalSeconds: Double
+    var skippingEvalSeconds: Double?
+    if network.usesIntegerDelays(.evaluation) {
+      evalSeconds = time(repeats: repeats) {
+        _ = network.forwardEvaluationBatchMajor(batch.inputs, steps: batch.steps, batch: batch.batchSize, skipsSilentChannels: false)
+      }
+      skippingEvalSeconds = time(repeats: repeats) {
+        _ = network.forward(batch.inputs, steps: batch.steps, batch: batch.batchSize, mode: .evaluation, generator: &generator)
+      }
+    } else {
+      evalSeconds = time(repeats: repeats) {
+        _ = network.forward(batch.inputs, steps: batch.steps, batch: batch.batchSize, mode: .evaluation, generator: &generator)
+      }
     }
+    let recorded = network.forward(batch.inputs, steps: batch.steps, batch: batch.batchSize, mode: .evaluation,
+                                   generator: &generator, recordModules: true)
+    // The reference's module numbering: synapse, batch norm (when present), LIF, dropout per layer.
+    let perLayer = testCase.config.batchNorm ? 4 : 3
+    let spikeIndices = (0..<testCase.config.hiddenLayers).map { $0 * perLayer + perLayer - 2 }
+    let spikes = spikeIndices.compactMap { recorded.moduleOutputs[$0] }.joined()
+    let hiddenSpikeDensity = Double(spikes.filter { $0 != 0 }.count) / Double(max(spikes.count, 1))
     // A training batch computes the forward products and two backward products of the same size.
     let trainFlops = 3 * 2 * forwardMultiplyAdds(testCase.config, steps: testCase.steps, batch: testCase.batch, mode: .training)
     let evalFlops = 2 * forwardMultiplyAdds(testCase.config, steps: testCase.steps, batch: testCase.batch, mode: .evaluation)
-    return (trainSeconds, evalSeconds, trainFlops / trainSeconds / 1e9, evalFlops / evalSeconds / 1e9)
+    return Result(trainSeconds: trainSeconds, trainGFLOPs: trainFlops / trainSeconds / 1e9, evalSeconds: evalSeconds,
+                  evalGFLOPs: evalFlops / evalSeconds / 1e9, skippingEvalSeconds: skippingEvalSeconds,
+                  hiddenSpikeDensity: hiddenSpikeDensity)
   }
 }

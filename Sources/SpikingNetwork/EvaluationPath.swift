@@ -1,129 +1,167 @@
 import Dispatch
+import Foundation
 
-/// The evaluation of a delay model, batch-major from the first layer to the readout.
+/// The evaluation of a delay model, sample by sample from the first layer to the readout.
 ///
 /// With one integer delay per weight, each synapse layer multiplies runs of consecutive steps of
-/// one input channel (`IntegerDelays.forwardBatchMajor`), which needs rows `(B, C, steps)`. Batch
-/// norm and LIF neurons work on such rows as well as on time-major values, so this path keeps
-/// every activation batch-major and transposes only the input and the output. It computes what
+/// one input channel (`IntegerDelayPlan.forwardSample`), which needs rows `(C, steps)` per sample.
+/// Batch norm and LIF neurons work on such rows as well as on time-major values, so this path
+/// keeps every activation in rows and transposes only the input and the output. One sample's rows
+/// of every layer fit in the L2 cache, so each worker takes its samples through all layers before
+/// the next, and nothing but the input and the readout goes through main memory. It computes what
 /// `Network.forward` computes on the time-major path, to the last bit: the products and sums run
 /// in the same order.
 ///
-/// Row layout between layers: `(B, C, stride)`, step `t` at column `t + K - 1`, zeros in the
-/// K - 1 columns before and in every column after the valid steps, as the next layer's padding.
+/// Row layout between layers: `(C, stride)`, step `t` at column `t + K - 1`, zeros in the K - 1
+/// columns before and in every column after the valid steps, as the next layer's padding.
 extension Network {
-  func forwardEvaluationBatchMajor(_ input: [R], steps T: Int, batch B: Int) -> ForwardPass<R> {
+  /// Runs the evaluation on `input` `(T, B, I)`. The samples are split into `chunks` runs, by
+  /// default four per core; `skipsSilentChannels` as in `IntegerDelayPlan.forwardSample`.
+  func forwardEvaluationBatchMajor(_ input: [R], steps T: Int, batch B: Int, chunks: Int? = nil,
+                                   skipsSilentChannels: Bool = true) -> ForwardPass<R> {
     let L = config.hiddenLayers
     let K = config.taps
     let E = (K - 1) / 2
-    let layers = synapses.map { synapse -> IntegerDelays<R> in
-      guard case .delay(let delay) = synapse else { preconditionFailure("batch-major evaluation needs DCLS layers") }
-      return IntegerDelays(delay)
-    }
-    var steps = T
-    var stride = layers[0].inputStride(outputSteps: T + E)
-    var x = [R](repeating: 0, count: B * config.inputs * stride)
-    transposeIn(input, steps: T, batch: B, channels: config.inputs, into: &x, stride: stride, offset: K - 1)
-
-    for layer in 0...L {
-      let outputSteps = steps + E
-      let width = layer == L ? config.outputs : config.hidden
-      let isReadout = layer == L
+    let plans = (0...L).map { layer -> LayerPlan<R> in
+      guard case .delay(let delay) = synapses[layer] else { preconditionFailure("batch-major evaluation needs DCLS layers") }
+      let kernel = IntegerDelays(delay)
+      let outputSteps = T + (layer + 1) * E
       // The readout's rows need no padding; a hidden layer's rows are the next layer's input.
-      let nextStride = isReadout ? roundUp(outputSteps, block) : layers[layer + 1].inputStride(outputSteps: outputSteps + E)
-      let offset = isReadout ? 0 : K - 1
-      var y = [R](repeating: 0, count: B * width * nextStride)
-      x.withUnsafeBufferPointer { source in
-        y.withUnsafeMutableBufferPointer { destination in
-          layers[layer].forwardBatchMajor(source.baseAddress!, inputStride: stride, batch: B, outputSteps: outputSteps,
-                                          into: destination.baseAddress!, outputStride: nextStride, outputOffset: offset)
-        }
-      }
-      if isReadout {
-        chargeReadout(&y, rows: B * width, stride: nextStride, steps: outputSteps)
-        var output = [R](repeating: 0, count: outputSteps * B * width)
-        transposeOut(y, stride: nextStride, steps: outputSteps, batch: B, channels: width, into: &output)
-        return ForwardPass(output: output, steps: outputSteps, batch: B)
-      }
-      fireHidden(&y, layer: layer, batch: B, stride: nextStride, offset: offset, steps: outputSteps)
-      x = y
-      stride = nextStride
-      steps = outputSteps
+      let isReadout = layer == L
+      let delays = IntegerDelayPlan(kernel, inputStride: kernel.inputStride(outputSteps: outputSteps), outputSteps: outputSteps,
+                                    outputStride: isReadout ? roundUp(outputSteps, block) : roundUp(outputSteps + E, block) + K - 1,
+                                    outputOffset: isReadout ? 0 : K - 1)
+      return LayerPlan(delays: delays, isHidden: !isReadout, normalisation: isReadout ? nil : normalisation(layer))
     }
-    preconditionFailure("unreachable: the readout returns")
-  }
-
-  /// Applies batch norm with running statistics and LIF neurons to each row `(b, c)` in place.
-  /// Then it zeroes the columns after the valid steps, which the next layer reads as padding.
-  private func fireHidden(_ rows: inout [R], layer: Int, batch B: Int, stride: Int, offset: Int, steps: Int) {
-    let H = config.hidden
-    // forwardEvaluation: (x - mean) * (gamma / sqrt(var + eps)) + beta, as one factor and two
-    // terms per channel; without batch norm the identity.
-    var mean = [R](repeating: 0, count: H)
-    var factor = [R](repeating: 1, count: H)
-    var bias = [R](repeating: 0, count: H)
-    let batchNorm = config.batchNorm
-    if batchNorm {
-      let norm = norms[layer]
-      for c in 0..<H {
-        mean[c] = norm.runningMean[c]
-        factor[c] = norm.scale.value[c] / R.squareRoot(norm.runningVariance[c] + norm.epsilon)
-        bias[c] = norm.shift.value[c]
-      }
-    }
-    let (tau, threshold) = (R(neurons.tau), neurons.threshold)
-    // Raw pointers only inside the parallel loop: reading Swift arrays there would retain and
-    // release them from every thread at once.
-    mean.withUnsafeBufferPointer { meanBuffer in
-      factor.withUnsafeBufferPointer { factorBuffer in
-        bias.withUnsafeBufferPointer { biasBuffer in
-          rows.withUnsafeMutableBufferPointer { buffer in
-            let (base, means, factors, biases) = (buffer.baseAddress!, meanBuffer.baseAddress!, factorBuffer.baseAddress!, biasBuffer.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: B) { b in
-              // In Float, eight rows at a time, one per lane, so that eight membranes advance per
-              // instruction instead of one waiting on the division of the step before.
-              let tiled = R.self == Float.self ? H / 8 * 8 : 0
-              for c in Swift.stride(from: 0, to: tiled, by: 8) {
-                let first: UnsafeMutablePointer<R> = base + (b * H + c) * stride + offset
-                let (mean, factor, bias) = (loadEight(asFloat(means + c)), loadEight(asFloat(factors + c)), loadEight(asFloat(biases + c)))
-                fireTile(asFloat(first), rowStride: stride, steps: steps, mean: mean, factor: factor, bias: bias,
-                         batchNorm: batchNorm, tau: Float(tau), threshold: Float(threshold))
+    let (inputs, outputs) = (config.inputs, config.outputs)
+    let finalSteps = plans[L].delays.outputSteps
+    let (firstStride, lastStride) = (plans[0].delays.inputStride, plans[L].delays.outputStride)
+    var output = [R](repeating: 0, count: finalSteps * B * outputs)
+    let (tau, threshold, readoutTau) = (R(neurons.tau), neurons.threshold, R(readout.tau))
+    // A few chunks of consecutive samples per core, each with its own rows, zeroed once: every
+    // sample writes the same columns, and the padding columns stay zero.
+    let chunks = min(B, max(1, chunks ?? ProcessInfo.processInfo.activeProcessorCount * 4))
+    input.withUnsafeBufferPointer { inputBuffer in
+      output.withUnsafeMutableBufferPointer { outputBuffer in
+        let (source, destination) = (inputBuffer.baseAddress!, outputBuffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          let rows = plans.map { UnsafeMutableBufferPointer<R>.allocate(capacity: $0.delays.layer.inputs * $0.delays.inputStride) }
+          let last = UnsafeMutableBufferPointer<R>.allocate(capacity: outputs * lastStride)
+          let scratch = UnsafeMutablePointer<Int>.allocate(capacity: plans.map(\.delays.scratchCount).max()!)
+          defer {
+            rows.forEach { $0.deallocate() }
+            last.deallocate()
+            scratch.deallocate()
+          }
+          rows.forEach { $0.initialize(repeating: 0) }
+          last.initialize(repeating: 0)
+          for b in (chunk * B / chunks)..<((chunk + 1) * B / chunks) {
+            // The input of sample b, transposed to rows from column K - 1.
+            let first = rows[0].baseAddress!
+            for t in 0..<T {
+              let step = source + (t * B + b) * inputs
+              for c in 0..<inputs { first[c * firstStride + K - 1 + t] = step[c] }
+            }
+            for layer in 0...L {
+              let (plan, delays) = (plans[layer], plans[layer].delays)
+              let target = layer == L ? last.baseAddress! : rows[layer + 1].baseAddress!
+              delays.forwardSample(UnsafePointer(rows[layer].baseAddress!), scratch: scratch, into: target,
+                                   skipsSilentChannels: skipsSilentChannels)
+              if plan.isHidden {
+                fireHidden(target + delays.outputOffset, rows: config.hidden, stride: delays.outputStride,
+                           columns: delays.outputStride - delays.outputOffset, steps: delays.outputSteps, normalisation: plan.normalisation, tau: tau, threshold: threshold)
               }
-              for c in tiled..<H {
-                let row = base + (b * H + c) * stride + offset
-                var v: R = 0
-                for t in 0..<steps {
-                  let x = batchNorm ? (row[t] - means[c]) * factors[c] + biases[c] : row[t]
-                  // LIFNeurons.forward in evaluation: h = v - v / tau + x, hard reset to 0.
-                  let h = v - v / tau + x
-                  let spike: R = h >= threshold ? 1 : 0
-                  row[t] = spike
-                  v = h * (1 - spike)
-                }
-              }
-              for c in 0..<H {
-                let row = base + (b * H + c) * stride + offset
-                (row + steps).update(repeating: 0, count: stride - offset - steps)
-              }
+            }
+            chargeReadout(last.baseAddress!, rows: outputs, stride: lastStride, steps: finalSteps, tau: readoutTau)
+            for t in 0..<finalSteps {
+              let step = destination + (t * B + b) * outputs
+              for c in 0..<outputs { step[c] = last[c * lastStride + t] }
             }
           }
         }
       }
     }
+    return ForwardPass(output: output, steps: finalSteps, batch: B)
   }
 
-  /// Replaces each row by the readout membrane, charged with the evaluation formula.
-  private func chargeReadout(_ rows: inout [R], rows count: Int, stride: Int, steps: Int) {
-    let tau = R(readout.tau)
-    rows.withUnsafeMutableBufferPointer { buffer in
-      let base = buffer.baseAddress!
-      DispatchQueue.concurrentPerform(iterations: count) { index in
-        let row = base + index * stride
-        for t in 1..<max(steps, 1) {
-          let v = row[t - 1]
-          row[t] = v - v / tau + row[t]
+  /// Batch norm of hidden layer `layer` in evaluation, `(x - mean) * (gamma / sqrt(var + eps)) +
+  /// beta` as one factor and two terms per channel, as `BatchNorm.forwardEvaluation` computes it;
+  /// `nil` without batch norm.
+  private func normalisation(_ layer: Int) -> ChannelNormalisation<R>? {
+    guard config.batchNorm else { return nil }
+    let norm = norms[layer]
+    let factor = (0..<config.hidden).map { norm.scale.value[$0] / R.squareRoot(norm.runningVariance[$0] + norm.epsilon) }
+    return ChannelNormalisation(mean: norm.runningMean, factor: factor, bias: norm.shift.value)
+  }
+}
+
+/// One synapse layer of the evaluation path: its integer delays and what follows them.
+private struct LayerPlan<R: Real> {
+  let delays: IntegerDelayPlan<R>
+  /// Whether batch norm and LIF neurons follow; the readout's membrane is charged instead.
+  let isHidden: Bool
+  /// The hidden layer's batch norm, `nil` without.
+  let normalisation: ChannelNormalisation<R>?
+}
+
+/// Batch norm with running statistics as one factor and two terms per channel.
+private struct ChannelNormalisation<R: Real> {
+  let mean: [R]
+  let factor: [R]
+  let bias: [R]
+}
+
+/// Applies batch norm (when given) and LIF neurons in evaluation to `rows` rows of one sample
+/// from `first`, `stride` apart, in place, then zeroes the columns after the valid steps up to
+/// `columns`, which the next layer reads as padding. `columns` is at least `steps` rounded up to 8.
+private func fireHidden<R: Real>(_ first: UnsafeMutablePointer<R>, rows H: Int, stride: Int, columns: Int, steps: Int,
+                                 normalisation: ChannelNormalisation<R>?, tau: R, threshold: R) {
+  let identity = ChannelNormalisation<R>(mean: [], factor: [], bias: [])
+  let norm = normalisation ?? identity
+  let batchNorm = normalisation != nil
+  norm.mean.withUnsafeBufferPointer { meanBuffer in
+    norm.factor.withUnsafeBufferPointer { factorBuffer in
+      norm.bias.withUnsafeBufferPointer { biasBuffer in
+        // In Float, eight rows at a time, one per lane, so that eight membranes advance per
+        // instruction instead of one waiting on the division of the step before.
+        let tiled = R.self == Float.self ? H / 8 * 8 : 0
+        for c in Swift.stride(from: 0, to: tiled, by: 8) {
+          let eight = SIMD8<Float>(repeating: 0)
+          let (mean, factor, bias) = batchNorm
+            ? (loadEight(asFloat(meanBuffer.baseAddress! + c)), loadEight(asFloat(factorBuffer.baseAddress! + c)),
+               loadEight(asFloat(biasBuffer.baseAddress! + c)))
+            : (eight, eight + 1, eight)
+          fireTile(asFloat(first + c * stride), rowStride: stride, steps: steps, mean: mean, factor: factor, bias: bias,
+                   batchNorm: batchNorm, tau: Float(tau), threshold: Float(threshold))
+        }
+        for c in tiled..<H {
+          let row = first + c * stride
+          var v: R = 0
+          for t in 0..<steps {
+            let x = batchNorm ? (row[t] - meanBuffer[c]) * factorBuffer[c] + biasBuffer[c] : row[t]
+            // LIFNeurons.forward in evaluation: h = v - v / tau + x, hard reset to 0.
+            let h = v - v / tau + x
+            let spike: R = h >= threshold ? 1 : 0
+            row[t] = spike
+            v = h * (1 - spike)
+          }
         }
       }
+    }
+  }
+  for c in 0..<H {
+    (first + c * stride + steps).update(repeating: 0, count: columns - steps)
+  }
+}
+
+/// Replaces each of `rows` rows, `stride` apart, by the readout membrane charged with the
+/// evaluation formula `v - v / tau + x`.
+private func chargeReadout<R: Real>(_ first: UnsafeMutablePointer<R>, rows count: Int, stride: Int, steps: Int, tau: R) {
+  for index in 0..<count {
+    let row = first + index * stride
+    for t in 1..<max(steps, 1) {
+      let v = row[t - 1]
+      row[t] = v - v / tau + row[t]
     }
   }
 }
@@ -166,7 +204,7 @@ private func loadEight(_ source: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self)
 }
 
-/// The same address as Float values; callers check that `R` is `Float`.
+/// Returns the same address as Float values; callers check that `R` is `Float`.
 @inline(__always)
 private func asFloat<R: Real>(_ pointer: UnsafeMutablePointer<R>) -> UnsafeMutablePointer<Float> {
   UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
@@ -216,9 +254,9 @@ private struct Tile8 {
     r4 = body(r4); r5 = body(r5); r6 = body(r6); r7 = body(r7)
   }
 
-  /// Transposes the block. The 64 values, read row by row, are split into those at even and
-  /// those at odd positions three times; each split rotates the 6-bit position right by one
-  /// bit, and three rotations turn position 8 i + j into 8 j + i.
+  /// Transposes the block. The 64 values, read row by row, are split three times into those at
+  /// even and those at odd positions. Each split rotates the 6-bit position right by one bit, so
+  /// three splits turn position 8 i + j into 8 j + i.
   @inline(__always)
   mutating func transpose() {
     for _ in 0..<3 {

@@ -52,11 +52,13 @@ public struct IntegerDelaysCache<R: Real> {
   var batch: Int
 }
 
-/// The number of steps each vector kernel handles at once: two SIMD16 accumulators.
+/// The steps the backward kernels handle at once (two SIMD16 accumulators), and the multiple the
+/// row strides are rounded to.
 let block = 32
 
-/// Input channels whose rows one pass of the forward kernel reads: 64 rows of 32 + K - 1 steps
-/// are at most 16 KiB for K up to 33, half of a typical 32 KiB L1 data cache.
+/// Input channels whose rows one pass of the forward kernel reads: 64 rows of 64 + K - 1 steps
+/// are at most 24 KiB for K up to 33, three quarters of a typical 32 KiB L1 data cache. Groups
+/// of 32 and 128 were slower on the SHD network.
 let channelGroup = 64
 
 @inline(__always)
@@ -74,11 +76,9 @@ extension IntegerDelays {
     var batchMajor = [R](repeating: 0, count: B * I * stride)
     transposeIn(input, steps: T, batch: B, channels: I, into: &batchMajor, stride: stride, offset: K - 1)
     var result = [R](repeating: 0, count: B * O * rounded)
+    let plan = IntegerDelayPlan(self, inputStride: stride, outputSteps: outputSteps, outputStride: rounded, outputOffset: 0)
     batchMajor.withUnsafeBufferPointer { x in
-      result.withUnsafeMutableBufferPointer { y in
-        forwardBatchMajor(x.baseAddress!, inputStride: stride, batch: B, outputSteps: outputSteps,
-                          into: y.baseAddress!, outputStride: rounded, outputOffset: 0)
-      }
+      result.withUnsafeMutableBufferPointer { y in plan.forward(x.baseAddress!, batch: B, into: y.baseAddress!) }
     }
     var output = [R](repeating: 0, count: outputSteps * B * O)
     transposeOut(result, stride: rounded, steps: outputSteps, batch: B, channels: O, into: &output)
@@ -88,70 +88,6 @@ extension IntegerDelays {
   /// Returns the row stride a batch-major input needs for `outputSteps` output steps: the output
   /// rounded up to the vector block, plus K - 1 leading zero columns.
   func inputStride(outputSteps: Int) -> Int { roundUp(outputSteps, block) + taps - 1 }
-
-  /// Computes the forward products on batch-major rows. `input` is `(B, I, inputStride)` with
-  /// input step `t` at column `t + K - 1` and zeros in the columns before and after the steps.
-  /// Output step `t` of `(b, o)` goes to column `outputOffset + t` of row `b * O + o` of `output`. Whole blocks of
-  /// 32 steps are written, so columns up to `outputOffset + roundUp(outputSteps, 32)` must exist;
-  /// those past `outputSteps` receive values the caller discards.
-  func forwardBatchMajor(_ input: UnsafePointer<R>, inputStride stride: Int, batch B: Int, outputSteps: Int,
-                         into output: UnsafeMutablePointer<R>, outputStride: Int, outputOffset: Int) {
-    let (O, I, n) = (outputs, inputs, count)
-    let rounded = roundUp(outputSteps, block)
-    precondition(stride >= rounded + taps - 1 && outputStride >= outputOffset + rounded,
-                 "IntegerDelays: strides \(stride) and \(outputStride) too short for \(outputSteps) steps")
-    // Each weight's first input value as one offset from the start of a sample's rows (channel
-    // row plus tap), so the inner loop does no index arithmetic beyond an addition.
-    var offsets = [Int](repeating: 0, count: O * I * n)
-    for o in 0..<O {
-      for i in 0..<I {
-        for j in 0..<n {
-          let e = (o * I + i) * n + j
-          offsets[e] = i * stride + tap[e]
-        }
-      }
-    }
-    offsets.withUnsafeBufferPointer { offsetBuffer in
-      value.withUnsafeBufferPointer { values in
-        let (offsetBase, valueBase) = (offsetBuffer.baseAddress!, values.baseAddress!)
-        DispatchQueue.concurrentPerform(iterations: B) { b in
-          // For one block of steps, the input rows of a group of `channelGroup` channels stay in
-          // the L1 cache while every output sums over them, and the partial sums wait in `output`.
-          // The sums still run over the channels in order, so the result does not change.
-          let sample = input + b * I * stride
-          var start = 0
-          while start < rounded {
-            let origin = sample + start
-            var firstChannel = 0
-            while firstChannel < I {
-              let lastChannel = min(I, firstChannel + channelGroup)
-              for o in 0..<O {
-                let target = UnsafeMutableRawPointer(output + (b * O + o) * outputStride + outputOffset + start)
-                var low = SIMD16<R>(repeating: 0)
-                var high = SIMD16<R>(repeating: 0)
-                if firstChannel > 0 {
-                  low = target.loadUnaligned(as: SIMD16<R>.self)
-                  high = target.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self)
-                }
-                let first = (o * I + firstChannel) * n
-                let last = (o * I + lastChannel) * n
-                for e in first..<last {
-                  let source = UnsafeRawPointer(origin + offsetBase[e])
-                  let weight = SIMD16<R>(repeating: valueBase[e])
-                  low.addProduct(source.loadUnaligned(as: SIMD16<R>.self), weight)
-                  high.addProduct(source.loadUnaligned(fromByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self), weight)
-                }
-                target.storeBytes(of: low, as: SIMD16<R>.self)
-                target.storeBytes(of: high, toByteOffset: 16 * MemoryLayout<R>.stride, as: SIMD16<R>.self)
-              }
-              firstChannel = lastChannel
-            }
-            start += block
-          }
-        }
-      }
-    }
-  }
 
   /// Backward: returns `(dL/dvalue (O, I, n), dL/dinput (T, B, I) or empty)`. The caller turns
   /// the value gradient into a weight gradient with `bump`.

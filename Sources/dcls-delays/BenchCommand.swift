@@ -34,14 +34,23 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
   print(String(format: "measured SGEMM rate (2048^3): %.1f GFLOP/s", rate))
   print("median of \(repeats) runs after one warm-up; GFLOP/s counts the products the variant's path computes")
   print("")
-  print("| network | variant | train s/batch | train GFLOP/s | eval s/batch | eval GFLOP/s |")
-  print("|---|---|---:|---:|---:|---:|")
+  print("| network | variant | train s/batch | train GFLOP/s | eval s/batch | eval GFLOP/s | eval s/batch, silent runs skipped | hidden spikes |")
+  print("|---|---|---:|---:|---:|---:|---:|---:|")
   for variant in variants {
     for testCase in EngineBenchmark.paperCases(variant: variant) where only == nil || only == testCase.name {
       let result = EngineBenchmark.run(testCase, repeats: repeats)
-      print(String(format: "| %@ | %@ | %.3f | %.1f | %.3f | %.1f |", testCase.name, variant.rawValue,
-                   result.trainSeconds, result.trainGFLOPs, result.evalSeconds, result.evalGFLOPs))
+      let skipping = result.skippingEvalSeconds.map { String(format: "%.3f", $0) } ?? "-"
+      print(String(format: "| %@ | %@ | %.3f | %.1f | %.3f | %.1f | %@ | %.2f%% |", testCase.name, variant.rawValue,
+                   result.trainSeconds, result.trainGFLOPs, result.evalSeconds, result.evalGFLOPs, skipping,
+                   100 * result.hiddenSpikeDensity))
     }
   }
+  print("""
+
+    eval s/batch computes every product. With delays, dcls-delays leaves out the input channels
+    that stay silent over a run of steps, which gives the same result and the time in 'silent runs
+    skipped'; that time depends on the activity. 'hidden spikes' is the fraction of hidden-neuron
+    steps that spike in the evaluated batch, here a network after one training batch.
+    """)
   print(String(format: "\npeak memory: %.0f MiB", EngineBenchmark.peakMemoryMiB()))
 }, switches: ["skip-data"])
