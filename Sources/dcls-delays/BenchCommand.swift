@@ -50,7 +50,7 @@ let benchCommand = Command(usage: "bench [--repeats N] [--only SHD|SSC] [--threa
     eval s/batch computes every product. With delays, dcls-delays leaves out the input channels
     that stay silent over a run of steps, which gives the same result and the time in 'silent runs
     skipped'; that time depends on the activity. 'hidden spikes' is the fraction of hidden-neuron
-    steps that spike in the evaluated batch, here a network after one training batch.
+    steps that spike (first 16 samples), here in a network after one training batch.
     """)
   print(String(format: "\npeak memory: %.0f MiB", EngineBenchmark.peakMemoryMiB()))
 }, switches: ["skip-data"])
