@@ -29,10 +29,13 @@ struct Arguments {
       if word.hasPrefix("--") {
         var name = String(word.dropFirst(2))
         if let equals = name.firstIndex(of: "=") {
-          options[String(name[..<equals])] = String(name[name.index(after: equals)...])
+          let key = String(name[..<equals])
+          try Arguments.rejectRepeated(key, options: options, flags: flags)
+          options[key] = String(name[name.index(after: equals)...])
           index += 1
           continue
         }
+        try Arguments.rejectRepeated(name, options: options, flags: flags)
         if switches.contains(name) {
           flags.insert(name)
         } else {
@@ -50,6 +53,12 @@ struct Arguments {
       }
       index += 1
     }
+  }
+
+  /// Throws when `--name` was given before: the first value would be silently replaced.
+  private static func rejectRepeated(_ name: String, options: [String: String], flags: Set<String>) throws {
+    guard options[name] != nil || flags.contains(name) else { return }
+    throw UsageError(message: "option --\(name) is given twice; give it once.")
   }
 
   /// Returns the value of `--name`, or nil when it was not given.
@@ -89,6 +98,13 @@ struct Arguments {
   mutating func flag(_ name: String) -> Bool {
     consumed.insert(name)
     return flags.contains(name)
+  }
+
+  /// Rejects bare words, for the subcommands that take none.
+  func rejectPositional() throws {
+    if let first = positional.first {
+      throw UsageError(message: "unexpected argument '\(first)': dcls-delays \(command) takes only options. Run 'dcls-delays help' for usage.")
+    }
   }
 
   /// Rejects options that no accessor asked for, so a misspelt option is an error, not ignored.

@@ -5,7 +5,11 @@ import Reports
 /// `dcls-delays data fetch|prepare|inspect NAME`: download and verify a dataset, turn it into
 /// frames, or print statistics of its prepared frames.
 let dataCommand = Command(
-  usage: "data fetch|prepare|inspect NAME [--cache DIR] [--binning legacy|grid] [--split SPLIT] [--figure DIR] [--sample N]"
+  usage: """
+  data fetch|prepare|inspect NAME [--cache DIR] [--binning legacy|grid] [--split SPLIT]
+               [--figure DIR] [--sample N]
+               download and verify a dataset, turn it into frames, or print its statistics
+  """
 ) { arguments in
   let usage = "usage: dcls-delays data fetch|prepare|inspect NAME (\(DatasetDescription.all.map(\.name).joined(separator: ", ")))"
   guard arguments.positional.count == 2 else { throw UsageError(message: usage) }

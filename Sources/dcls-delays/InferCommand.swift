@@ -15,6 +15,7 @@ let inferCommand = Command(usage: """
   let labels = arguments.string("labels").map { URL(fileURLWithPath: $0) }
   let gradients = arguments.string("gradients").map { URL(fileURLWithPath: $0) }
   try arguments.rejectUnknown()
+  try arguments.rejectPositional()
   let mode: ForwardMode
   switch modeName {
   case "eval": mode = .evaluation

@@ -9,7 +9,10 @@ import Reports
 /// `--stages` names a JSON array of `{"stage", "key", "wallSeconds"}` objects for the lock
 /// summary and the wall times.
 let reportCommand = Command(
-  usage: "report PIPELINE RUN_OR_FOLDER... [--output DIR] [--stages FILE] [--gnuplot PROGRAM] [--no-figures]",
+  usage: """
+  report PIPELINE RUN_OR_FOLDER... [--output DIR] [--stages FILE] [--gnuplot PROGRAM] [--no-figures]
+               write the comparison tables, figures and report of finished runs
+  """,
   run: { arguments in
     let output = arguments.string("output")
     let stagesPath = arguments.string("stages")

@@ -29,6 +29,7 @@ let trainCommand = Command(usage: """
   let batch = try arguments.integer("batch", default: 256)
   let seed = try arguments.integer("seed", default: 0)
   try arguments.rejectUnknown()
+  try arguments.rejectPositional()
   guard layers > 0, hidden > 0, delays > 0, epochs > 0, batch > 0, seed >= 0 else {
     throw UsageError(message: "--layers, --hidden, --delays, --epochs and --batch must be positive and --seed non-negative.")
   }

@@ -47,6 +47,10 @@ guard let command = commands.first(where: { $0.name == name })?.command else {
   FileHandle.standardError.write(Data("dcls-delays: unknown command '\(name)'. Run 'dcls-delays help' for the list.\n".utf8))
   exit(2)
 }
+if words.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+  print("usage: dcls-delays \(command.usage)")
+  exit(0)
+}
 do {
   var arguments = try Arguments(command: name, words: Array(words.dropFirst()), switches: command.switches)
   try command.run(&arguments)
