@@ -128,7 +128,7 @@ public final class MappedNpy: @unchecked Sendable {
     let text = String(decoding: UnsafeBufferPointer(start: bytes + headerStart, count: headerLength), as: UTF8.self)
     guard let parsed = Self.parse(header: text) else {
       munmap(pointer, length)
-      throw invalid("cannot parse header \(text.trimmingCharacters(in: .whitespacesAndNewlines)); expected descr |u1, <f4, <f8 or <i8 in C order")
+      throw invalid(Self.unsupported(header: text))
     }
     element = parsed.element
     shape = parsed.shape
@@ -161,6 +161,18 @@ public final class MappedNpy: @unchecked Sendable {
     precondition(element == .int64, "MappedNpy.integers: element is \(element.numpyName)")
     let count = shape.reduce(1, *)
     return (0..<count).map { Int(Int64(littleEndian: payload.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+  }
+
+  /// Says why `parse(header:)` rejected `header`: the element type, the order or the header.
+  private static func unsupported(header: String) -> String {
+    let descr = header.range(of: "'descr':").map { header[$0.upperBound...].drop(while: { $0 == " " || $0 == "'" }).prefix(while: { $0 != "'" }) }
+    if let descr, NpyElement(rawValue: String(descr)) == nil {
+      return "unsupported element type '\(descr)'; expected |u1 (uint8), <f4 (float32), <f8 (float64) or <i8 (int64), little-endian"
+    }
+    if header.contains("'fortran_order': True") {
+      return "the array is in Fortran order; expected C order (numpy.ascontiguousarray)"
+    }
+    return "cannot parse header \(header.trimmingCharacters(in: .whitespacesAndNewlines))"
   }
 
   private static func parse(header: String) -> (element: NpyElement, shape: [Int])? {

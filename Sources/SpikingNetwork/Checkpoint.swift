@@ -75,7 +75,7 @@ extension Network {
   /// Reads the network settings from a checkpoint's metadata.
   public static func config(of file: SafeTensors, path: String) throws -> NetworkConfig {
     guard let text = file.metadata[configMetadataKey] else {
-      throw CheckpointError.malformed(path: path, reason: "no '\(configMetadataKey)' metadata; it was not written by dcls-delays")
+      throw CheckpointError.notACheckpoint(path: path)
     }
     do {
       return try JSONDecoder().decode(NetworkConfig.self, from: Data(text.utf8))

@@ -3,6 +3,8 @@ import Foundation
 /// Errors of `runInference` about its input files.
 public enum InferenceError: ReportableError {
   case unreadableArray(path: String, reason: String)
+  case missingFile(path: String)
+  case missingFolder(path: String)
   case wrongInputShape(path: String, found: [Int], inputs: Int)
   case wrongInputType(path: String, found: String)
   case emptyInput(path: String)
@@ -18,6 +20,10 @@ public enum InferenceError: ReportableError {
     switch self {
     case .unreadableArray(let path, let reason):
       return "cannot read \(path) as a NumPy array: \(reason). Save it with numpy.save as float32 or float64 (input) or int64 (labels), in C order."
+    case .missingFile(let path):
+      return "\(path) does not exist. Check the path."
+    case .missingFolder(let path):
+      return "cannot write \(path): the folder \((path as NSString).deletingLastPathComponent) does not exist. Create it or choose another path."
     case .wrongInputShape(let path, let found, let inputs):
       return "\(path) has shape \(found); expected (time, batch, \(inputs)) for this checkpoint's \(inputs) inputs."
     case .wrongInputType(let path, let found):
@@ -57,6 +63,13 @@ public func runInference(
   labels labelsURL: URL? = nil, gradients gradientsURL: URL? = nil
 ) throws -> InferenceResult {
   if gradientsURL != nil && mode != .training { throw InferenceError.gradientsNeedTraining }
+  for url in [outputURL, gradientsURL].compactMap({ $0 }) {
+    var isFolder: ObjCBool = false
+    let folder = url.deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+      throw InferenceError.missingFolder(path: url.path)
+    }
+  }
   let checkpoint = try SafeTensors.read(checkpointURL)
   let config = try Network<Float>.config(of: checkpoint, path: checkpointURL.path)
   var network = Network<Float>(config: config)
@@ -112,13 +125,15 @@ public func runInference(
 /// Maps a user's `.npy` file, turning the frames reader's errors into ones about this file.
 private func mapArray(_ url: URL) throws -> MappedNpy {
   guard FileManager.default.fileExists(atPath: url.path) else {
-    throw InferenceError.unreadableArray(path: url.path, reason: "no such file")
+    throw InferenceError.missingFile(path: url.path)
   }
   do {
     return try MappedNpy(url)
   } catch let error as DatasetError {
     if case .invalidFrames(_, let reason) = error {
-      throw InferenceError.unreadableArray(path: url.path, reason: reason)
+      // The frames reader starts its reason with the file name, which this message already has.
+      let name = url.lastPathComponent + ": "
+      throw InferenceError.unreadableArray(path: url.path, reason: reason.hasPrefix(name) ? String(reason.dropFirst(name.count)) : reason)
     }
     throw error
   }

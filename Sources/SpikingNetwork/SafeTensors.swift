@@ -8,6 +8,7 @@ public enum CheckpointError: ReportableError {
   case wrongShape(path: String, name: String, expected: [Int], found: [Int])
   case unsupportedType(path: String, name: String, dtype: String)
   case unwritable(path: String, reason: String)
+  case notACheckpoint(path: String)
   case otherSettings(path: String, saved: String, requested: String)
 
   public var isInputError: Bool {
@@ -20,7 +21,7 @@ public enum CheckpointError: ReportableError {
     case .unreadable(let path, let reason):
       return "cannot read \(path): \(trimmed(reason)). Check the path and the file's permissions."
     case .malformed(let path, let reason):
-      return "\(path) is not a valid safetensors file: \(reason). Regenerate it, or delete it so that its stage runs again."
+      return "\(path) is not a valid safetensors file: \(reason). Check that the file was copied whole; if a pipeline stage wrote it, delete it so that the stage runs again."
     case .missingTensor(let path, let name):
       return "\(path) has no tensor '\(name)'. It was written for another network; check its dcls_delays.config metadata."
     case .wrongShape(let path, let name, let expected, let found):
@@ -29,6 +30,8 @@ public enum CheckpointError: ReportableError {
       return "\(path): tensor '\(name)' has dtype \(dtype); expected F32, F64 or I64."
     case .unwritable(let path, let reason):
       return "cannot write \(path): \(trimmed(reason))."
+    case .notACheckpoint(let path):
+      return "\(path) is not a network checkpoint: it has no '\(configMetadataKey)' metadata. Give the checkpoint.safetensors that dcls-delays train writes; optimiser.safetensors holds the optimiser state."
     case .otherSettings(let path, let saved, let requested):
       return "\(path) was saved by a run with other settings (saved \(saved), requested \(requested)). Give the saved settings to continue it, or choose another output folder."
     }
@@ -105,6 +108,11 @@ public struct SafeTensors {
   /// Reads a safetensors file, checking the header length, the JSON header and every byte range.
   public static func read(_ url: URL) throws -> SafeTensors {
     let path = url.path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+      throw CheckpointError.unreadable(path: path, reason: "no such file")
+    }
+    guard !isFolder.boolValue else { throw CheckpointError.unreadable(path: path, reason: "it is a folder, not a file") }
     let data: Data
     do {
       data = try Data(contentsOf: url, options: .mappedIfSafe)

@@ -30,9 +30,10 @@ let trainCommand = Command(usage: """
   let seed = try arguments.integer("seed", default: 0)
   try arguments.rejectUnknown()
   try arguments.rejectPositional()
-  guard layers > 0, hidden > 0, delays > 0, epochs > 0, batch > 0, seed >= 0 else {
-    throw UsageError(message: "--layers, --hidden, --delays, --epochs and --batch must be positive and --seed non-negative.")
+  for (name, value) in [("layers", layers), ("hidden", hidden), ("delays", delays), ("epochs", epochs), ("batch", batch)] where value <= 0 {
+    throw UsageError(message: "--\(name) must be positive, got \(value).")
   }
+  guard seed >= 0 else { throw UsageError(message: "--seed must be non-negative, got \(seed).") }
   guard taps > 0, taps % 2 == 1 else { throw UsageError(message: "--taps must be a positive odd number, got \(taps).") }
   guard (0..<1).contains(dropout) else { throw UsageError(message: "--dropout must be in [0, 1), got \(dropout).") }
   guard tauMs > 10 else { throw UsageError(message: "--tau-ms must exceed the 10 ms time step, got \(tauMs).") }
@@ -40,6 +41,12 @@ let trainCommand = Command(usage: """
   var isFolder: ObjCBool = false
   if FileManager.default.fileExists(atPath: output.path, isDirectory: &isFolder), !isFolder.boolValue {
     throw UsageError(message: "--output \(output.path) is a file; give a folder (new, or one a previous train run wrote).")
+  }
+  // A frames folder contains one folder per split; a split folder or another folder is a mistake
+  // of the path, not a damaged frames folder.
+  guard FileManager.default.fileExists(atPath: frames.appendingPathComponent("train").path) else {
+    throw UsageError(message: "--frames \(frames.path): train/ not found; give the folder that contains train/ and test/, "
+      + "such as CACHE/frames/fsdd-mel after 'dcls-delays data prepare fsdd'.")
   }
   let train = try FrameSplit(folder: frames.appendingPathComponent("train"))
   let test = try FrameSplit(folder: frames.appendingPathComponent("test"))

@@ -100,7 +100,38 @@ final class InferenceTests: XCTestCase {
     let input = folder.appendingPathComponent("absent.npy")
     XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
                                           mode: .evaluation, seed: 0)) { error in
-      XCTAssertEqual("\(error)", "cannot read \(input.path) as a NumPy array: no such file. Save it with numpy.save as float32 or float64 (input) or int64 (labels), in C order.")
+      XCTAssertEqual("\(error)", "\(input.path) does not exist. Check the path.")
+    }
+  }
+
+  func testUnsupportedElementTypeIsNamed() throws {
+    let (_, checkpoint, _, _) = try prepare("none", prefix: "init.")
+    let input = folder.appendingPathComponent("int32.npy")
+    // A version 1.0 header for int32 values of shape (1, 1, 6), padded to 128 bytes, then the values.
+    let header = "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 1, 6), }".padding(toLength: 117, withPad: " ", startingAt: 0) + "\n"
+    var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count), 0] + Array(header.utf8)
+    bytes += [UInt8](repeating: 0, count: 6 * 4)
+    try Data(bytes).write(to: input)
+    XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
+                                          mode: .evaluation, seed: 0)) { error in
+      XCTAssertEqual("\(error)", "cannot read \(input.path) as a NumPy array: unsupported element type '<i4'; expected |u1 (uint8), <f4 (float32), <f8 (float64) or <i8 (int64), little-endian. Save it with numpy.save as float32 or float64 (input) or int64 (labels), in C order.")
+    }
+  }
+
+  func testMissingOutputFolderIsAnInputError() throws {
+    let (_, checkpoint, input, _) = try prepare("none", prefix: "init.")
+    let output = folder.appendingPathComponent("absent/y.npy")
+    XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: output, mode: .evaluation, seed: 0)) { error in
+      XCTAssertEqual("\(error)", "cannot write \(output.path): the folder \(folder.appendingPathComponent("absent").path) does not exist. Create it or choose another path.")
+      XCTAssertTrue((error as? ReportableError)?.isInputError ?? false)
+    }
+  }
+
+  func testFolderAsCheckpointIsNamed() throws {
+    let (_, _, input, _) = try prepare("none", prefix: "init.")
+    XCTAssertThrowsError(try runInference(checkpoint: folder, input: input, output: folder.appendingPathComponent("y.npy"),
+                                          mode: .evaluation, seed: 0)) { error in
+      XCTAssertEqual("\(error)", "cannot read \(folder.path): it is a folder, not a file. Check the path and the file's permissions.")
     }
   }
 }

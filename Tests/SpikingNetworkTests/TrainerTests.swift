@@ -91,7 +91,7 @@ final class TrainerTests: XCTestCase {
     let url = folder.appendingPathComponent("broken.safetensors")
     try Data([0x10, 0, 0, 0, 0, 0, 0, 0, 0x7B]).write(to: url)
     XCTAssertThrowsError(try SafeTensors.read(url)) { error in
-      XCTAssertEqual("\(error)", "\(url.path) is not a valid safetensors file: header length 16 exceeds the file size 9. Regenerate it, or delete it so that its stage runs again.")
+      XCTAssertEqual("\(error)", "\(url.path) is not a valid safetensors file: header length 16 exceeds the file size 9. Check that the file was copied whole; if a pipeline stage wrote it, delete it so that the stage runs again.")
     }
   }
 

@@ -27,4 +27,23 @@ final class ArgumentErrorTests: XCTestCase {
     XCTAssertTrue(result.stdout.hasPrefix("usage: dcls-delays infer --checkpoint"), result.stdout)
     XCTAssertEqual(result.stderr, "")
   }
+
+  func testTrainNamesTheWrongOption() throws {
+    let sandbox = try Sandbox("epochs")
+    let result = try sandbox.run(["train", "--frames", sandbox.root.path, "--output", sandbox.root.appendingPathComponent("run").path,
+                                  "--epochs", "0"])
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(result.stderr, "dcls-delays train: --epochs must be positive, got 0.\n")
+  }
+
+  func testTrainExplainsAFramesFolderWithoutSplits() throws {
+    let sandbox = try Sandbox("frames")
+    let result = try sandbox.run(["train", "--frames", sandbox.root.path, "--output", sandbox.root.appendingPathComponent("run").path])
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(
+      result.stderr,
+      "dcls-delays train: --frames \(sandbox.root.path): train/ not found; give the folder that contains train/ and test/, "
+        + "such as CACHE/frames/fsdd-mel after 'dcls-delays data prepare fsdd'.\n")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.root.appendingPathComponent("run").path))
+  }
 }
