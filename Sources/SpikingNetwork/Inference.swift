@@ -27,15 +27,15 @@ public enum InferenceError: ReportableError {
     case .wrongInputShape(let path, let found, let inputs):
       return "\(path) has shape \(found); expected (time, batch, \(inputs)) for this checkpoint's \(inputs) inputs."
     case .wrongInputType(let path, let found):
-      return "\(path) holds \(found) values; expected float32 or float64. Convert it with x.astype(numpy.float32)."
+      return "\(path) contains \(found) values; expected float32 or float64. Convert it with x.astype(numpy.float32)."
     case .emptyInput(let path):
       return "\(path) has no time steps or no samples; expected at least one of each."
     case .nonFiniteInput(let path, let index):
-      return "\(path) holds a NaN or infinite value at flat index \(index); the network needs finite input."
+      return "\(path) contains a NaN or infinite value at flat index \(index); the network needs finite input."
     case .wrongLabels(let path, let found, let batch):
       return "\(path) has shape \(found); expected (\(batch),), one label per sample of the input."
     case .wrongLabelType(let path, let found):
-      return "\(path) holds \(found) values; expected int64 labels. Convert them with y.astype(numpy.int64)."
+      return "\(path) contains \(found) values; expected int64 labels. Convert them with y.astype(numpy.int64)."
     case .labelOutOfRange(let path, let index, let label, let classes):
       return "\(path): label \(label) of sample \(index) is outside the checkpoint's classes 0 to \(classes - 1)."
     case .gradientsNeedTraining:

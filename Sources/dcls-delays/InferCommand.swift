@@ -12,6 +12,7 @@ let inferCommand = Command(usage: """
   let output = URL(fileURLWithPath: try arguments.required("output"))
   let modeName = arguments.string("mode") ?? "eval"
   let seed = try arguments.integer("seed", default: 0)
+  guard seed >= 0 else { throw UsageError(message: "--seed must be non-negative, got \(seed).") }
   let labels = arguments.string("labels").map { URL(fileURLWithPath: $0) }
   let gradients = arguments.string("gradients").map { URL(fileURLWithPath: $0) }
   try arguments.rejectUnknown()

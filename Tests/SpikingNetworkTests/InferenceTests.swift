@@ -91,7 +91,7 @@ final class InferenceTests: XCTestCase {
     try Npy.write(values, shape: [2, 3, 6], to: input)
     XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: folder.appendingPathComponent("y.npy"),
                                           mode: .evaluation, seed: 0)) { error in
-      XCTAssertEqual("\(error)", "\(input.path) holds a NaN or infinite value at flat index 4; the network needs finite input.")
+      XCTAssertEqual("\(error)", "\(input.path) contains a NaN or infinite value at flat index 4; the network needs finite input.")
     }
   }
 
