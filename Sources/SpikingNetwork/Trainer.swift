@@ -254,11 +254,13 @@ extension Trainer {
     // A run continues only with the settings it started with; anything else would mix two runs.
     let savedConfig = try Network<Float>.config(of: checkpoint, path: checkpointURL.path)
     if savedConfig != config {
-      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: describe(savedConfig), requested: describe(config))
+      let (saved, requested) = differingFields(savedConfig, config)
+      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: saved, requested: requested)
     }
     if let text = checkpoint.metadata[settingsMetadataKey],
        let saved = try? JSONDecoder().decode(TrainingSettings.self, from: Data(text.utf8)), saved != settings {
-      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: describe(saved), requested: describe(settings))
+      let (savedFields, requested) = differingFields(saved, settings)
+      throw CheckpointError.otherSettings(path: checkpointURL.path, saved: savedFields, requested: requested)
     }
     let state = try SafeTensors.read(optimiserURL)
     let epochs = metrics.count
@@ -289,6 +291,21 @@ extension Trainer {
 }
 
 /// Returns a short description of settings for error messages: the JSON with sorted keys.
+/// Returns the fields in which `saved` and `requested` differ, as `name value` lists, or both
+/// whole when their JSON forms cannot be compared field by field.
+private func differingFields<T: Encodable>(_ saved: T, _ requested: T) -> (saved: String, requested: String) {
+  func fields(_ value: T) -> [String: String] {
+    guard let data = try? JSONEncoder.sorted.encode(value),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+    return object.mapValues { "\($0)" }
+  }
+  let (old, new) = (fields(saved), fields(requested))
+  let names = Set(old.keys).union(new.keys).filter { old[$0] != new[$0] }.sorted()
+  guard !names.isEmpty else { return (describe(saved), describe(requested)) }
+  func list(_ values: [String: String]) -> String { names.map { "\($0) \(values[$0] ?? "none")" }.joined(separator: ", ") }
+  return (list(old), list(new))
+}
+
 private func describe<T: Encodable>(_ value: T) -> String {
   (try? JSONEncoder.sorted.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
 }
