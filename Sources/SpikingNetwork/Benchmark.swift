@@ -32,8 +32,8 @@ public enum EngineBenchmark {
     return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 
-  /// Seconds of `body`, once for warm-up (unless `warmUp` is false) and then `repeats` times;
-  /// returns the median.
+  /// Returns the median seconds of `body` over `repeats` runs, after one warm-up run unless
+  /// `warmUp` is false.
   static func time(repeats: Int, warmUp: Bool = true, _ body: () -> Void) -> Double {
     if warmUp { body() }
     var samples: [Double] = []

@@ -15,8 +15,9 @@ import Foundation
 /// Row layout between layers: `(C, stride)`, step `t` at column `t + K - 1`, zeros in the K - 1
 /// columns before and in every column after the valid steps, as the next layer's padding.
 extension Network {
-  /// Runs the evaluation on `input` `(T, B, I)`. The samples are split into `chunks` runs, by
-  /// default four per core; `skipsSilentChannels` as in `IntegerDelayPlan.forwardSample`.
+  /// Runs the evaluation on `input` `(T, B, I)`. The samples are split into `chunks` groups of
+  /// consecutive samples, by default four per core. `skipsSilentChannels` is passed on to
+  /// `IntegerDelayPlan.forwardSample`.
   func forwardEvaluationBatchMajor(_ input: [R], steps T: Int, batch B: Int, chunks: Int? = nil,
                                    skipsSilentChannels: Bool = true) -> ForwardPass<R> {
     let L = config.hiddenLayers
@@ -38,8 +39,8 @@ extension Network {
     let (firstStride, lastStride) = (plans[0].delays.inputStride, plans[L].delays.outputStride)
     var output = [R](repeating: 0, count: finalSteps * B * outputs)
     let (tau, threshold, readoutTau) = (R(neurons.tau), neurons.threshold, R(readout.tau))
-    // A few chunks of consecutive samples per core, each with its own rows, zeroed once: every
-    // sample writes the same columns, and the padding columns stay zero.
+    // Each chunk has its own rows, zeroed once. Every sample writes the same columns, so the
+    // padding columns stay zero from one sample to the next.
     let chunks = min(B, max(1, chunks ?? ProcessInfo.processInfo.activeProcessorCount * 4))
     input.withUnsafeBufferPointer { inputBuffer in
       output.withUnsafeMutableBufferPointer { outputBuffer in
@@ -69,7 +70,8 @@ extension Network {
                                    skipsSilentChannels: skipsSilentChannels)
               if plan.isHidden {
                 fireHidden(target + delays.outputOffset, rows: config.hidden, stride: delays.outputStride,
-                           columns: delays.outputStride - delays.outputOffset, steps: delays.outputSteps, normalisation: plan.normalisation, tau: tau, threshold: threshold)
+                           columns: delays.outputStride - delays.outputOffset, steps: delays.outputSteps,
+                           normalisation: plan.normalisation, tau: tau, threshold: threshold)
               }
             }
             chargeReadout(last.baseAddress!, rows: outputs, stride: lastStride, steps: finalSteps, tau: readoutTau)
@@ -84,9 +86,9 @@ extension Network {
     return ForwardPass(output: output, steps: finalSteps, batch: B)
   }
 
-  /// Batch norm of hidden layer `layer` in evaluation, `(x - mean) * (gamma / sqrt(var + eps)) +
-  /// beta` as one factor and two terms per channel, as `BatchNorm.forwardEvaluation` computes it;
-  /// `nil` without batch norm.
+  /// Returns the batch norm of hidden layer `layer` in evaluation, `(x - mean) * (gamma /
+  /// sqrt(var + eps)) + beta`, as one factor and two terms per channel, the way
+  /// `BatchNorm.forwardEvaluation` computes it. Returns `nil` without batch norm.
   private func normalisation(_ layer: Int) -> ChannelNormalisation<R>? {
     guard config.batchNorm else { return nil }
     let norm = norms[layer]
@@ -126,11 +128,12 @@ private func fireHidden<R: Real>(_ first: UnsafeMutablePointer<R>, rows H: Int, 
         // instruction instead of one waiting on the division of the step before.
         let tiled = R.self == Float.self ? H / 8 * 8 : 0
         for c in Swift.stride(from: 0, to: tiled, by: 8) {
-          let eight = SIMD8<Float>(repeating: 0)
-          let (mean, factor, bias) = batchNorm
-            ? (loadEight(asFloat(meanBuffer.baseAddress! + c)), loadEight(asFloat(factorBuffer.baseAddress! + c)),
-               loadEight(asFloat(biasBuffer.baseAddress! + c)))
-            : (eight, eight + 1, eight)
+          var (mean, factor, bias) = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 1), SIMD8<Float>(repeating: 0))
+          if batchNorm {
+            mean = loadEight(asFloat(meanBuffer.baseAddress! + c))
+            factor = loadEight(asFloat(factorBuffer.baseAddress! + c))
+            bias = loadEight(asFloat(biasBuffer.baseAddress! + c))
+          }
           fireTile(asFloat(first + c * stride), rowStride: stride, steps: steps, mean: mean, factor: factor, bias: bias,
                    batchNorm: batchNorm, tau: Float(tau), threshold: Float(threshold))
         }
@@ -167,10 +170,10 @@ private func chargeReadout<R: Real>(_ first: UnsafeMutablePointer<R>, rows count
 }
 
 /// Runs batch norm and LIF neurons over eight rows of `rowStride` values from `first`, eight
-/// steps at a time: each 8 x 8 tile is transposed so that a lane holds one row, charged step by
-/// step with the scalar formulas lane by lane, and transposed back. Whole tiles are written, up
-/// to `steps` rounded up to 8, so the rows must have that many columns; the caller clears the
-/// columns after `steps`.
+/// steps at a time. Each 8 x 8 tile is transposed so that a lane carries one row, charged step by
+/// step with the scalar formulas, and transposed back. Whole tiles are written, up to `steps`
+/// rounded up to 8, so the rows need that many columns. The caller clears the columns after
+/// `steps`.
 @inline(__always)
 private func fireTile(_ first: UnsafeMutablePointer<Float>, rowStride: Int, steps: Int, mean: SIMD8<Float>, factor: SIMD8<Float>,
                       bias: SIMD8<Float>, batchNorm: Bool, tau: Float, threshold: Float) {
@@ -183,13 +186,12 @@ private func fireTile(_ first: UnsafeMutablePointer<Float>, rowStride: Int, step
   while t < steps {
     var tile = Tile8(loading: first + t, rowStride: rowStride)
     tile.transpose()
-    tile.forEachLane { x in
+    tile.updateRowsInOrder { x in
       let input = batchNorm ? (x - mean) * factor + bias : x
       // As LIFNeurons.forward in evaluation: h = v - v / tau + x, spike at the threshold, and
       // the membrane reset to 0 by h (1 - spike).
       let h = v - v / tauVector + input
-      // The mask holds -1 in the lanes that fire; converted and negated it is the spike.
-      let spike = zero - SIMD8<Float>((h .>= thresholdVector)._storage)
+      let spike = zero.replacing(with: one, where: h .>= thresholdVector)
       v = h * (one - spike)
       return spike
     }
@@ -199,6 +201,7 @@ private func fireTile(_ first: UnsafeMutablePointer<Float>, rowStride: Int, step
   }
 }
 
+/// Returns the eight values from `source`.
 @inline(__always)
 private func loadEight(_ source: UnsafePointer<Float>) -> SIMD8<Float> {
   UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self)
@@ -210,12 +213,13 @@ private func asFloat<R: Real>(_ pointer: UnsafeMutablePointer<R>) -> UnsafeMutab
   UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
 }
 
+/// Returns the same address as Float values; callers check that `R` is `Float`.
 @inline(__always)
 private func asFloat<R: Real>(_ pointer: UnsafePointer<R>) -> UnsafePointer<Float> {
   UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
 }
 
-/// An 8 x 8 block of values held as eight rows of eight lanes.
+/// An 8 x 8 block of values, as eight rows of eight lanes.
 private struct Tile8 {
   var r0, r1, r2, r3, r4, r5, r6, r7: SIMD8<Float>
 
@@ -247,9 +251,9 @@ private struct Tile8 {
     raw.storeBytes(of: r7, toByteOffset: 7 * step, as: SIMD8<Float>.self)
   }
 
-  /// Replaces row `k`, in order from 0 to 7, by `body(row k)`.
+  /// Replaces each row by `body(row)`, from row 0 to row 7.
   @inline(__always)
-  mutating func forEachLane(_ body: (SIMD8<Float>) -> SIMD8<Float>) {
+  mutating func updateRowsInOrder(_ body: (SIMD8<Float>) -> SIMD8<Float>) {
     r0 = body(r0); r1 = body(r1); r2 = body(r2); r3 = body(r3)
     r4 = body(r4); r5 = body(r5); r6 = body(r6); r7 = body(r7)
   }

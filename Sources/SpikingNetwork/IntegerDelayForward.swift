@@ -2,11 +2,11 @@ import Dispatch
 
 /// The forward products of integer delays on batch-major rows, for one row layout.
 ///
-/// Input rows `(I, inputStride)` per sample hold input step `t` at column `t + K - 1`, with zeros
-/// in the columns before and after the steps. Output `o` of a sample goes to the row at
-/// `o * outputStride`, step `t` at column `outputOffset + t`. Runs of 16 steps are written, so
-/// the columns up to `outputOffset + roundUp(outputSteps, 16)` receive values, those past
-/// `outputSteps` values the caller discards. The strides leave room for `roundUp(outputSteps, 32)`.
+/// Input rows `(I, inputStride)` per sample contain input step `t` at column `t + K - 1`, with
+/// zeros in the columns before and after the steps. Output `o` of a sample goes to the row at
+/// `o * outputStride`, step `t` at column `outputOffset + t`. Runs of 64, 32 or 16 steps are
+/// written, so columns up to `outputOffset + roundUp(outputSteps, 32)` may receive values; those
+/// past `outputSteps` are values the caller discards.
 ///
 /// Every output is `sum_i v[o,i,j] x[i, t + k[o,i,j]]`, summed over the channels in increasing
 /// order with fused multiply-adds on runs of steps in vector registers. Spikes are sparse, so a
@@ -20,8 +20,7 @@ struct IntegerDelayPlan<R: Real> {
   let outputOffset: Int
   /// Each weight's first input value as one offset from the start of a sample's rows (channel
   /// row plus tap), `(O, I, n)`, so that the vector loop does no index arithmetic beyond an
-  /// addition. 32 bits suffice for any layer that fits in memory, and keep the weights' share
-  /// of the cache small.
+  /// addition. 32-bit offsets (checked in `init`) keep the weights' share of the cache small.
   let offsets: [Int32]
 
   init(_ layer: IntegerDelays<R>, inputStride: Int, outputSteps: Int, outputStride: Int, outputOffset: Int) {
@@ -29,12 +28,12 @@ struct IntegerDelayPlan<R: Real> {
     let rounded = roundUp(outputSteps, block)
     precondition(inputStride >= rounded + layer.taps - 1 && outputStride >= outputOffset + rounded,
                  "IntegerDelays: strides \(inputStride) and \(outputStride) too short for \(outputSteps) steps")
+    precondition(I * inputStride < Int(Int32.max), "IntegerDelays: \(I) rows of \(inputStride) values exceed 32-bit offsets")
     self.layer = layer
     self.inputStride = inputStride
     self.outputSteps = outputSteps
     self.outputStride = outputStride
     self.outputOffset = outputOffset
-    precondition(I * inputStride < Int(Int32.max), "IntegerDelays: \(I) rows of \(inputStride) values exceed 32-bit offsets")
     var offsets = [Int32](repeating: 0, count: O * I * n)
     for o in 0..<O {
       for i in 0..<I {
@@ -47,7 +46,7 @@ struct IntegerDelayPlan<R: Real> {
     self.offsets = offsets
   }
 
-  /// The scratch `forwardSample` needs, in `Int`s.
+  /// The number of `Int`s of scratch that `forwardSample` needs.
   var scratchCount: Int { layer.inputs }
 
   /// Computes all samples of `input` `(B, I, inputStride)` into `output` `(B, O, outputStride)`.
@@ -70,8 +69,8 @@ struct IntegerDelayPlan<R: Real> {
       layer.value.withUnsafeBufferPointer { valueBuffer in
         var start = 0
         while start < outputSteps {
-          // 64 steps at once where they are left, so that each weight's offset and value are read
-          // once for 64 steps; then 32 or 16.
+          // 64 steps at once while more than 32 are left, so that each weight's offset and value
+          // are read once for 64 steps; then 32 or 16.
           let left = outputSteps - start
           let steps = left > 32 ? 64 : (left > 16 ? 32 : 16)
           var activeCount = 0
@@ -87,7 +86,7 @@ struct IntegerDelayPlan<R: Real> {
             for i in 0..<layer.inputs { scratch[i] = i }
             activeCount = layer.inputs
           }
-          let run = ActiveChannels(list: scratch, count: activeCount, allOf: layer.inputs, perChannel: layer.count,
+          let run = ActiveChannels(list: scratch, count: activeCount, inputs: layer.inputs, perChannel: layer.count,
                                    offsets: offsetBuffer.baseAddress!, values: valueBuffer.baseAddress!)
           let (origin, target, O) = (input + start, output + outputOffset + start, layer.outputs)
           switch steps {
@@ -107,8 +106,8 @@ struct IntegerDelayPlan<R: Real> {
 struct ActiveChannels<R: Real> {
   let list: UnsafeMutablePointer<Int>
   let count: Int
-  /// How many channels the list was chosen from, I; equal to `count` when none was left out.
-  let allOf: Int
+  /// The number of input channels, I; equal to `count` when no channel was left out.
+  let inputs: Int
   /// Delays per synapse, n.
   let perChannel: Int
   let offsets: UnsafePointer<Int32>
@@ -125,14 +124,14 @@ struct ActiveChannels<R: Real> {
                                       into target: UnsafeMutablePointer<R>, outputStride: Int) where A.Scalar == R {
     let n = perChannel
     // With every channel active, the entries of one output are consecutive.
-    let consecutive = n == 1 && count == allOf
+    let consecutive = n == 1 && count == inputs
     var firstActive = 0
     repeat {
       let lastActive = min(count, firstActive + channelGroup)
       for o in 0..<O {
         let row = UnsafeMutableRawPointer(target + o * outputStride)
         var sum = firstActive > 0 ? A(loading: row) : A()
-        let weights = o * allOf
+        let weights = o * inputs
         if consecutive {
           for e in (weights + firstActive)..<(weights + lastActive) {
             sum.add(UnsafeRawPointer(origin + Int(offsets[e])), times: values[e])

@@ -20,7 +20,7 @@ final class BenchmarkTests: XCTestCase {
     }
   }
 
-  func testNoDelayModelHasNoSkippingTime() {
+  func testNoDelayHasNoSkippingTime() {
     let result = EngineBenchmark.run(tinyCase(.none), repeats: 1)
     XCTAssertNil(result.skippingEvalSeconds)
     XCTAssertGreaterThan(result.evalSeconds, 0)

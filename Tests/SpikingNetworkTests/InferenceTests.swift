@@ -118,7 +118,7 @@ final class InferenceTests: XCTestCase {
     }
   }
 
-  func testMissingOutputFolderIsAnInputError() throws {
+  func testMissingOutputFolderRejected() throws {
     let (_, checkpoint, input, _) = try prepare("none", prefix: "init.")
     let output = folder.appendingPathComponent("absent/y.npy")
     XCTAssertThrowsError(try runInference(checkpoint: checkpoint, input: input, output: output, mode: .evaluation, seed: 0)) { error in

@@ -28,7 +28,7 @@ final class ArgumentErrorTests: XCTestCase {
     XCTAssertEqual(result.stderr, "")
   }
 
-  func testTrainNamesTheWrongOption() throws {
+  func testTrainNamesWrongOption() throws {
     let sandbox = try Sandbox("epochs")
     let result = try sandbox.run(["train", "--frames", sandbox.root.path, "--output", sandbox.root.appendingPathComponent("run").path,
                                   "--epochs", "0"])
@@ -36,7 +36,7 @@ final class ArgumentErrorTests: XCTestCase {
     XCTAssertEqual(result.stderr, "dcls-delays train: --epochs must be positive, got 0.\n")
   }
 
-  func testTrainExplainsAFramesFolderWithoutSplits() throws {
+  func testTrainFramesWithoutSplits() throws {
     let sandbox = try Sandbox("frames")
     let result = try sandbox.run(["train", "--frames", sandbox.root.path, "--output", sandbox.root.appendingPathComponent("run").path])
     XCTAssertEqual(result.status, 2)
