@@ -179,9 +179,9 @@ private func fireTile(_ first: UnsafeMutablePointer<Float>, rowStride: Int, step
                       bias: SIMD8<Float>, batchNorm: Bool, tau: Float, threshold: Float) {
   let tauVector = SIMD8<Float>(repeating: tau)
   let thresholdVector = SIMD8<Float>(repeating: threshold)
-  let zero = SIMD8<Float>(repeating: 0)
-  let one = SIMD8<Float>(repeating: 1)
-  var v = zero
+  let zeros = SIMD8<Float>(repeating: 0)
+  let ones = SIMD8<Float>(repeating: 1)
+  var v = zeros
   var t = 0
   while t < steps {
     var tile = Tile8(loading: first + t, rowStride: rowStride)
@@ -191,8 +191,8 @@ private func fireTile(_ first: UnsafeMutablePointer<Float>, rowStride: Int, step
       // As LIFNeurons.forward in evaluation: h = v - v / tau + x, spike at the threshold, and
       // the membrane reset to 0 by h (1 - spike).
       let h = v - v / tauVector + input
-      let spike = zero.replacing(with: one, where: h .>= thresholdVector)
-      v = h * (one - spike)
+      let spike = zeros.replacing(with: ones, where: h .>= thresholdVector)
+      v = h * (ones - spike)
       return spike
     }
     tile.transpose()

@@ -69,8 +69,8 @@ struct IntegerDelayPlan<R: Real> {
       layer.value.withUnsafeBufferPointer { valueBuffer in
         var start = 0
         while start < outputSteps {
-          // 64 steps at once while more than 32 are left, so that each weight's offset and value
-          // are read once for 64 steps; then 32 or 16.
+          // 64 steps at once while more than 32 are left, so each weight's offset and value are
+          // read once for 64 steps. The last run has 32 or 16.
           let left = outputSteps - start
           let steps = left > 32 ? 64 : (left > 16 ? 32 : 16)
           var activeCount = 0
